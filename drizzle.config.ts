@@ -1,0 +1,8 @@
+import { defineConfig } from "drizzle-kit";
+
+/** drizzle-kit generates SQL migrations for D1 from the schema; wrangler applies them. */
+export default defineConfig({
+	dialect: "sqlite",
+	schema: "./src/db/schema.ts",
+	out: "./migrations",
+});

@@ -1,0 +1,73 @@
+/**
+ * The D1 mirror of MCP sessions and the requests served in them. The session's
+ * Durable Object is the source of truth; these tables exist for recovery,
+ * metrics and admin views. SQL migrations in `migrations/` are generated from
+ * this file by `npm run db:generate`, and a test checks the two agree.
+ *
+ * Times are Unix epoch milliseconds; `total_duration` is in seconds.
+ */
+import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+/** Lifecycle status of a mirrored session. */
+export type SessionStatus = "active" | "expired" | "disconnected";
+
+/** Why a session ended. */
+export type DisconnectReason = "timeout" | "client_terminated";
+
+/** Outcome of a tracked request. */
+export type RequestStatus = "success" | "error";
+
+/** One row per MCP session, kept current by the session's Durable Object. */
+export const mcpSessions = sqliteTable(
+	"archon_mcp_sessions",
+	{
+		sessionId: text("session_id").primaryKey(),
+		clientType: text("client_type").notNull(),
+		clientName: text("client_name"),
+		clientVersion: text("client_version"),
+		/** JSON of the client's declared capabilities. */
+		clientCapabilities: text("client_capabilities"),
+		protocolVersion: text("protocol_version").notNull(),
+		connectedAt: integer("connected_at").notNull(),
+		lastActivity: integer("last_activity").notNull(),
+		disconnectedAt: integer("disconnected_at"),
+		status: text("status").$type<SessionStatus>().notNull(),
+		disconnectReason: text("disconnect_reason").$type<DisconnectReason>(),
+		/** Seconds from connect to disconnect, set when the session ends. */
+		totalDuration: real("total_duration"),
+		userId: text("user_id"),
+		/** JSON object of extra facts (handshake count, request count, timeout). */
+		metadata: text("metadata"),
+	},
+	(table) => [
+		index("idx_archon_mcp_sessions_status_activity").on(table.status, table.lastActivity),
+		index("idx_archon_mcp_sessions_connected_at").on(table.connectedAt),
+	],
+);
+
+/** One row per JSON-RPC request served in a session. */
+export const mcpRequests = sqliteTable(
+	"archon_mcp_requests",
+	{
+		requestId: text("request_id").primaryKey(),
+		sessionId: text("session_id")
+			.notNull()
+			.references(() => mcpSessions.sessionId, { onDelete: "cascade" }),
+		method: text("method").notNull(),
+		toolName: text("tool_name"),
+		timestamp: integer("timestamp").notNull(),
+		durationMs: real("duration_ms").notNull(),
+		status: text("status").$type<RequestStatus>().notNull(),
+		errorMessage: text("error_message"),
+	},
+	(table) => [
+		index("idx_archon_mcp_requests_session_time").on(table.sessionId, table.timestamp),
+		index("idx_archon_mcp_requests_method_time").on(table.method, table.timestamp),
+	],
+);
+
+/** A session row as stored. */
+export type SessionRow = typeof mcpSessions.$inferSelect;
+
+/** A request row as stored. */
+export type RequestRow = typeof mcpRequests.$inferSelect;

@@ -1,0 +1,61 @@
+/**
+ * Queries on `archon_mcp_sessions`. Every function takes the database first.
+ */
+import { count, eq, sql } from "drizzle-orm";
+import type { SessionRecord } from "../session/session-record";
+import type { Database } from "./database";
+import { mcpSessions } from "./schema";
+
+/**
+ * The statement that makes the D1 row match a session record. A row that has
+ * already ended is never brought back to `active` by a late mirror write.
+ */
+export function upsertSessionRow(db: Database, record: SessionRecord) {
+	const row = toSessionRow(record);
+	const { sessionId: _id, connectedAt: _connected, ...changes } = row;
+	return db
+		.insert(mcpSessions)
+		.values(row)
+		.onConflictDoUpdate({
+			target: mcpSessions.sessionId,
+			set: changes,
+			setWhere: sql`${mcpSessions.status} = 'active'`,
+		});
+}
+
+/** Number of sessions whose row is `active`. */
+export async function countActiveSessions(db: Database): Promise<number> {
+	const [row] = await db
+		.select({ value: count() })
+		.from(mcpSessions)
+		.where(eq(mcpSessions.status, "active"));
+	return row?.value ?? 0;
+}
+
+/** One session row, or undefined. */
+export async function findSessionRow(db: Database, sessionId: string) {
+	return db.query.mcpSessions.findFirst({ where: eq(mcpSessions.sessionId, sessionId) });
+}
+
+function toSessionRow(record: SessionRecord): typeof mcpSessions.$inferInsert {
+	return {
+		sessionId: record.id,
+		clientType: record.clientType,
+		clientName: record.clientName,
+		clientVersion: record.clientVersion,
+		clientCapabilities: JSON.stringify(record.clientCapabilities ?? {}),
+		protocolVersion: record.protocolVersion,
+		connectedAt: record.connectedAt,
+		lastActivity: record.lastActivity,
+		disconnectedAt: record.endedAt,
+		status: record.status,
+		disconnectReason: record.disconnectReason,
+		totalDuration: record.endedAt === null ? null : (record.endedAt - record.connectedAt) / 1000,
+		userId: record.userId,
+		metadata: JSON.stringify({
+			handshakeCount: record.handshakeCount,
+			requestCount: record.requestCount,
+			timeoutSeconds: record.timeoutSeconds,
+		}),
+	};
+}

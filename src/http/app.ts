@@ -1,0 +1,35 @@
+/**
+ * The Worker's HTTP app: CORS, origin validation, `/health` and `/mcp`.
+ * Errors are mapped to JSON-RPC error responses in one place.
+ */
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
+import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
+import { healthRoute } from "./health-route";
+import { mcpDelete, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
+import { originGuard } from "./origin";
+
+/** Creates the app. The Worker entry default-exports one instance. */
+export function createApp() {
+	const app = new Hono<{ Bindings: Env }>();
+	app.use("*", originGuard);
+	app.use(
+		"*",
+		cors({
+			// Only origins that passed the guard get here, so echoing them back is safe.
+			origin: (origin) => origin,
+			allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
+			allowHeaders: ALLOWED_REQUEST_HEADERS,
+			exposeHeaders: EXPOSED_HEADERS,
+			maxAge: 600,
+		}),
+	);
+	app.get("/health", healthRoute);
+	app.post("/mcp", mcpPost);
+	app.delete("/mcp", mcpDelete);
+	app.on(["GET", "PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);
+	app.notFound(() => errorResponse(new McpHttpError(404, JsonRpcCode.ServerError, "Not Found")));
+	app.onError((error) => errorResponse(error));
+	return app;
+}

@@ -1,0 +1,74 @@
+/**
+ * The `/mcp` endpoint (MCP Streamable HTTP). Every check that needs no session
+ * runs here, in the Worker, so a bad request never wakes a Durable Object;
+ * the session object then validates the session itself and serves the request.
+ */
+import type { Context } from "hono";
+import { JsonRpcCode, McpHttpError } from "../errors";
+import { Header } from "../mcp/protocol";
+import {
+	parseMessages,
+	readBodyText,
+	validateAccept,
+	validateContentType,
+	validateProtocolVersion,
+} from "../mcp/request-validation";
+import {
+	openSession,
+	serveInSession,
+	sessionCandidates,
+	terminateSession,
+} from "../session/session-routing";
+
+type McpContext = Context<{ Bindings: Env }>;
+
+/** POST /mcp: one JSON-RPC message (or a batch, in 2025-03-26). */
+export async function mcpPost(c: McpContext): Promise<Response> {
+	const request = c.req.raw;
+	const refused = validateAccept(request) ?? validateContentType(request);
+	if (refused) throw refused;
+	const text = await readBodyText(request);
+	if (text instanceof McpHttpError) throw text;
+	const headerVersion = validateProtocolVersion(request);
+	if (headerVersion instanceof McpHttpError) throw headerVersion;
+	const parsed = parseMessages(text, headerVersion);
+	if (parsed instanceof McpHttpError) throw parsed;
+
+	const call = {
+		url: request.url,
+		headers: forwardedHeaders(request.headers),
+		body: parsed.body,
+	};
+	const candidates = sessionCandidates(request.headers);
+	return parsed.isInitialize
+		? openSession(c.env.MCP_SESSION, call, candidates)
+		: serveInSession(c.env.MCP_SESSION, call, candidates);
+}
+
+/** DELETE /mcp: the client ends its session. */
+export async function mcpDelete(c: McpContext): Promise<Response> {
+	const version = validateProtocolVersion(c.req.raw);
+	if (version instanceof McpHttpError) throw version;
+	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers));
+}
+
+/**
+ * GET /mcp: this server opens no standalone SSE stream (it sends no
+ * server-initiated messages yet, and an idle stream would keep the session
+ * object from hibernating), so it answers 405 as the transport allows.
+ */
+export function mcpMethodNotAllowed(): never {
+	throw new McpHttpError(405, JsonRpcCode.ServerError, "Method Not Allowed", {
+		Allow: "POST, DELETE, OPTIONS",
+	});
+}
+
+/** Only the headers the MCP transport reads travel to the session object. */
+function forwardedHeaders(headers: Headers): Record<string, string> {
+	const forwarded: Record<string, string> = {};
+	for (const name of ["accept", "content-type", Header.ProtocolVersion]) {
+		const value = headers.get(name);
+		if (value !== null) forwarded[name] = value;
+	}
+	return forwarded;
+}

@@ -1,0 +1,50 @@
+/**
+ * Origin validation against DNS rebinding (2025-06-18 transports §2.0.1,
+ * security best practices): a browser request from an origin outside the
+ * allow-list is refused with 403 before anything else runs. Requests without
+ * an Origin header (agents, CLIs) pass.
+ */
+import { createMiddleware } from "hono/factory";
+import { readConfig } from "../config";
+import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
+import { log } from "../log";
+
+/** Host names that mean "this machine": a server reached on one of them is a local development server. */
+const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+
+/**
+ * True when a request from `origin` to `requestUrl` may proceed: no origin, the
+ * server's own origin, an origin in `ALLOWED_ORIGINS`, or a loopback origin
+ * while the server itself is reached on loopback.
+ */
+export function isAllowedOrigin(
+	origin: string | null,
+	requestUrl: URL,
+	allowed: ReadonlySet<string>,
+): boolean {
+	if (origin === null) return true;
+	let parsed: URL;
+	try {
+		parsed = new URL(origin);
+	} catch {
+		return false;
+	}
+	if (parsed.origin === requestUrl.origin || allowed.has(parsed.origin)) return true;
+	return isLoopback(requestUrl) && isLoopback(parsed);
+}
+
+/** True when `url` points at this machine. */
+export function isLoopback(url: URL): boolean {
+	return LOOPBACK_HOSTS.has(url.hostname);
+}
+
+/** Middleware refusing disallowed browser origins with 403. */
+export const originGuard = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+	const origin = c.req.header("origin") ?? null;
+	const url = new URL(c.req.url);
+	if (isAllowedOrigin(origin, url, readConfig(c.env).allowedOrigins)) return next();
+	log.warn("request.origin_rejected", { origin: origin ?? "", path: url.pathname });
+	return errorResponse(
+		new McpHttpError(403, JsonRpcCode.ServerError, "Forbidden: origin not allowed"),
+	);
+});

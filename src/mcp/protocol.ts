@@ -1,0 +1,56 @@
+/**
+ * Constants of the MCP Streamable HTTP transport that this server enforces.
+ * Spec: MCP 2025-06-18 and 2025-11-25, basic/transports#streamable-http.
+ */
+
+/** Protocol revisions this server speaks, newest first. */
+export const SUPPORTED_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"] as const;
+
+/** A protocol revision this server speaks. */
+export type ProtocolVersion = (typeof SUPPORTED_PROTOCOL_VERSIONS)[number];
+
+/** The revision a server must assume when `MCP-Protocol-Version` is absent (2025-06-18 basic/transports). */
+export const DEFAULT_PROTOCOL_VERSION: ProtocolVersion = "2025-03-26";
+
+/** The first revision that removed JSON-RPC batching (2025-06-18 changelog). */
+export const FIRST_VERSION_WITHOUT_BATCHES: ProtocolVersion = "2025-06-18";
+
+/** Largest request body accepted, in bytes (4 MiB). */
+export const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Header names, lower-case as the Fetch API reports them. */
+export const Header = {
+	McpSessionId: "mcp-session-id",
+	ArchonSessionId: "x-archon-session-id",
+	ProtocolVersion: "mcp-protocol-version",
+	LastEventId: "last-event-id",
+} as const;
+
+/** The headers a browser client may read from our responses (CORS). */
+export const EXPOSED_HEADERS = ["Mcp-Session-Id", "X-Archon-Session-Id", "MCP-Protocol-Version"];
+
+/** The headers a browser client may send (CORS). */
+export const ALLOWED_REQUEST_HEADERS = [
+	"Content-Type",
+	"Accept",
+	"Authorization",
+	"Mcp-Session-Id",
+	"X-Archon-Session-Id",
+	"MCP-Protocol-Version",
+	"Last-Event-ID",
+];
+
+/** True when `version` is a revision this server speaks. */
+export function isSupportedProtocolVersion(version: string): version is ProtocolVersion {
+	return (SUPPORTED_PROTOCOL_VERSIONS as readonly string[]).includes(version);
+}
+
+/**
+ * The revision to answer an `initialize` with: the client's if we speak it,
+ * otherwise our newest (2025-06-18 basic/lifecycle#version-negotiation).
+ */
+export function negotiateProtocolVersion(requested: unknown): ProtocolVersion {
+	return typeof requested === "string" && isSupportedProtocolVersion(requested)
+		? requested
+		: SUPPORTED_PROTOCOL_VERSIONS[0];
+}

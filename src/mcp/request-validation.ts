@@ -1,0 +1,173 @@
+/**
+ * Validators for an MCP HTTP request, run in the Worker before any Durable
+ * Object is woken. Each returns a ready error or nothing, so the route
+ * returns early; none reads more of the body than `MAX_BODY_BYTES`.
+ */
+import {
+	isJSONRPCNotification,
+	isJSONRPCRequest,
+	type JSONRPCMessage,
+} from "@modelcontextprotocol/sdk/types.js";
+import { JsonRpcCode, McpHttpError } from "../errors";
+import {
+	DEFAULT_PROTOCOL_VERSION,
+	FIRST_VERSION_WITHOUT_BATCHES,
+	Header,
+	isSupportedProtocolVersion,
+	MAX_BODY_BYTES,
+	type ProtocolVersion,
+	SUPPORTED_PROTOCOL_VERSIONS,
+} from "./protocol";
+
+/** A POST body that passed every check: one message, or a batch where the revision allows it. */
+export interface ParsedPost {
+	/** The messages, in order; a single message is a batch of one. */
+	readonly messages: JSONRPCMessage[];
+	/** What the client sent: `messages[0]` for a single message, the array for a batch. */
+	readonly body: JSONRPCMessage | JSONRPCMessage[];
+	/** True when the body is exactly one `initialize` request. */
+	readonly isInitialize: boolean;
+}
+
+/** 406 unless Accept lists both `application/json` and `text/event-stream` (2025-06-18 transports §2.1). */
+export function validateAccept(request: Request): McpHttpError | undefined {
+	const accepted = mediaRanges(request.headers.get("accept"));
+	if (accepted.has("application/json") && accepted.has("text/event-stream")) return undefined;
+	return new McpHttpError(
+		406,
+		JsonRpcCode.ServerError,
+		"Not Acceptable: Accept must list both application/json and text/event-stream",
+	);
+}
+
+/** 415 unless the body is declared as `application/json` (parameters such as charset allowed). */
+export function validateContentType(request: Request): McpHttpError | undefined {
+	const type = request.headers.get("content-type")?.split(";", 1)[0]?.trim().toLowerCase();
+	if (type === "application/json") return undefined;
+	return new McpHttpError(
+		415,
+		JsonRpcCode.ServerError,
+		"Unsupported Media Type: Content-Type must be application/json",
+	);
+}
+
+/**
+ * The protocol revision of a non-initialize request: its `MCP-Protocol-Version`
+ * header, or 2025-03-26 when absent. An unsupported value is a 400.
+ */
+export function validateProtocolVersion(request: Request): ProtocolVersion | McpHttpError {
+	const header = request.headers.get(Header.ProtocolVersion);
+	if (header === null) return DEFAULT_PROTOCOL_VERSION;
+	if (isSupportedProtocolVersion(header)) return header;
+	return new McpHttpError(
+		400,
+		JsonRpcCode.ServerError,
+		`Bad Request: Unsupported protocol version (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
+	);
+}
+
+/**
+ * Reads the body as UTF-8 text, refusing more than `MAX_BODY_BYTES` with a 413
+ * whether or not the client declared a Content-Length.
+ */
+export async function readBodyText(request: Request): Promise<string | McpHttpError> {
+	const tooLarge = new McpHttpError(
+		413,
+		JsonRpcCode.ServerError,
+		`Payload Too Large: the body must not exceed ${MAX_BODY_BYTES} bytes`,
+	);
+	const declared = Number(request.headers.get("content-length") ?? "0");
+	if (declared > MAX_BODY_BYTES) return tooLarge;
+	if (request.body === null) return "";
+	const reader = request.body.getReader();
+	const chunks: Uint8Array[] = [];
+	let size = 0;
+	for (;;) {
+		const { done, value } = await reader.read();
+		if (done) break;
+		size += value.byteLength;
+		if (size > MAX_BODY_BYTES) {
+			await reader.cancel();
+			return tooLarge;
+		}
+		chunks.push(value);
+	}
+	const bytes = new Uint8Array(size);
+	let offset = 0;
+	for (const chunk of chunks) {
+		bytes.set(chunk, offset);
+		offset += chunk.byteLength;
+	}
+	return new TextDecoder().decode(bytes);
+}
+
+/**
+ * Parses a POST body into JSON-RPC messages: 400/-32700 for invalid JSON,
+ * 400/-32600 for anything that is not a JSON-RPC 2.0 message, and 400/-32600
+ * for a batch under a revision that removed batching or one that holds `initialize`.
+ */
+export function parseMessages(text: string, version: ProtocolVersion): ParsedPost | McpHttpError {
+	let raw: unknown;
+	try {
+		raw = JSON.parse(text);
+	} catch {
+		return new McpHttpError(400, JsonRpcCode.ParseError, "Parse error: Invalid JSON");
+	}
+	const isBatch = Array.isArray(raw);
+	if (isBatch && version >= FIRST_VERSION_WITHOUT_BATCHES) {
+		return new McpHttpError(
+			400,
+			JsonRpcCode.InvalidRequest,
+			`Invalid Request: JSON-RPC batches are not supported in protocol version ${version}`,
+		);
+	}
+	const items: unknown[] = isBatch ? (raw as unknown[]) : [raw];
+	if (items.length === 0 || !items.every(isJsonRpcMessage)) {
+		return new McpHttpError(
+			400,
+			JsonRpcCode.InvalidRequest,
+			"Invalid Request: the body must be a JSON-RPC 2.0 request, notification or response",
+		);
+	}
+	const messages = items as JSONRPCMessage[];
+	const initializeCount = messages.filter(isInitialize).length;
+	if (initializeCount > 0 && messages.length > 1) {
+		return new McpHttpError(
+			400,
+			JsonRpcCode.InvalidRequest,
+			"Invalid Request: initialize must be sent on its own, not in a batch",
+		);
+	}
+	return {
+		messages,
+		body: isBatch ? messages : (messages[0] as JSONRPCMessage),
+		isInitialize: initializeCount === 1,
+	};
+}
+
+/** True for a JSON-RPC `initialize` request. */
+export function isInitialize(message: JSONRPCMessage): boolean {
+	return isJSONRPCRequest(message) && message.method === "initialize";
+}
+
+function isJsonRpcMessage(value: unknown): boolean {
+	if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+	const message = value as Record<string, unknown>;
+	if (message.jsonrpc !== "2.0") return false;
+	if (isJSONRPCRequest(value) || isJSONRPCNotification(value)) return true;
+	// A response to a server-initiated request: an id and exactly one of result or error.
+	const hasId = typeof message.id === "string" || typeof message.id === "number";
+	return hasId && "result" in message !== "error" in message;
+}
+
+/** Media types in an Accept header, without parameters; ranges with q=0 are refused ones. */
+function mediaRanges(accept: string | null): Set<string> {
+	const types = new Set<string>();
+	for (const part of (accept ?? "").split(",")) {
+		const [type, ...params] = part.split(";").map((piece) => piece.trim().toLowerCase());
+		if (!type) continue;
+		if (params.some((param) => /^q=0(\.0*)?$/.test(param))) continue;
+		types.add(type);
+	}
+	return types;
+}

@@ -1,0 +1,121 @@
+/**
+ * A Transport decorator that times every JSON-RPC request passing through it
+ * and reports its outcome once the response is sent. It sits between the MCP
+ * SDK server and its HTTP transport, so it sees exactly what the client sees.
+ */
+import type {
+	Transport,
+	TransportSendOptions,
+} from "@modelcontextprotocol/sdk/shared/transport.js";
+import {
+	isJSONRPCErrorResponse,
+	isJSONRPCRequest,
+	isJSONRPCResultResponse,
+	type JSONRPCMessage,
+	type MessageExtraInfo,
+	type RequestId,
+} from "@modelcontextprotocol/sdk/types.js";
+import type { RequestStatus } from "../db/schema";
+
+/** Longest error message kept for the request log, in characters. */
+const MAX_ERROR_MESSAGE_CHARS = 500;
+
+/** The outcome of one request, reported when its response leaves. */
+export interface TrackedRequest {
+	readonly method: string;
+	readonly toolName: string | null;
+	/** Epoch ms at which the request arrived. */
+	readonly startedAt: number;
+	readonly durationMs: number;
+	readonly status: RequestStatus;
+	readonly errorMessage: string | null;
+}
+
+interface Pending {
+	readonly method: string;
+	readonly toolName: string | null;
+	readonly startedAt: number;
+}
+
+/** Wraps `inner`, calling `onDone` once per request with its outcome. */
+export class TrackingTransport implements Transport {
+	readonly #inner: Transport;
+	readonly #onDone: (request: TrackedRequest) => void;
+	readonly #now: () => number;
+	readonly #pending = new Map<RequestId, Pending>();
+
+	onclose?: () => void;
+	onerror?: (error: Error) => void;
+	onmessage?: <T extends JSONRPCMessage>(message: T, extra?: MessageExtraInfo) => void;
+
+	constructor(
+		inner: Transport,
+		onDone: (request: TrackedRequest) => void,
+		now: () => number = Date.now,
+	) {
+		this.#inner = inner;
+		this.#onDone = onDone;
+		this.#now = now;
+		inner.onclose = () => this.onclose?.();
+		inner.onerror = (error) => this.onerror?.(error);
+		inner.onmessage = (message, extra) => {
+			if (isJSONRPCRequest(message)) {
+				const name = message.method === "tools/call" ? message.params?.name : undefined;
+				this.#pending.set(message.id, {
+					method: message.method,
+					toolName: typeof name === "string" ? name : null,
+					startedAt: this.#now(),
+				});
+			}
+			this.onmessage?.(message, extra);
+		};
+	}
+
+	start(): Promise<void> {
+		return this.#inner.start();
+	}
+
+	close(): Promise<void> {
+		return this.#inner.close();
+	}
+
+	async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+		const isResponse = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+		const id = isResponse ? message.id : undefined;
+		const pending = id === undefined ? undefined : this.#pending.get(id);
+		if (id === undefined || !pending) return this.#inner.send(message, options);
+		this.#pending.delete(id);
+		try {
+			await this.#inner.send(message, options);
+		} finally {
+			this.#onDone({
+				...pending,
+				durationMs: this.#now() - pending.startedAt,
+				...outcomeOf(message),
+			});
+		}
+	}
+}
+
+/** Success, or the error a client would read: a JSON-RPC error or a tool result with `isError`. */
+function outcomeOf(message: JSONRPCMessage): Pick<TrackedRequest, "status" | "errorMessage"> {
+	if (isJSONRPCErrorResponse(message)) {
+		return { status: "error", errorMessage: truncate(message.error.message) };
+	}
+	const result = isJSONRPCResultResponse(message) ? message.result : undefined;
+	if (result?.isError === true) {
+		const content = Array.isArray(result.content) ? result.content : [];
+		const text = content.find(
+			(part): part is { type: "text"; text: string } =>
+				typeof part === "object" && part !== null && part.type === "text",
+		);
+		return { status: "error", errorMessage: truncate(text?.text ?? "Tool returned an error") };
+	}
+	return { status: "success", errorMessage: null };
+}
+
+function truncate(text: string): string {
+	return text.length > MAX_ERROR_MESSAGE_CHARS
+		? `${text.slice(0, MAX_ERROR_MESSAGE_CHARS)}…`
+		: text;
+}

@@ -1,0 +1,321 @@
+/**
+ * The Durable Object that is one MCP session. It validates every request
+ * against its stored record before serving it, hosts the MCP SDK's
+ * web-standard transport per request, slides an idle-expiry alarm, and
+ * mirrors the session and its requests to D1 off the response path.
+ *
+ * Storage layout: see `session-store.ts`. Lifecycle rules: `session-record.ts`.
+ *
+ * Ending a session (idle alarm or DELETE) first marks the record ended, so no
+ * later request is served, then writes the final row to D1 and deletes the
+ * object's storage. If D1 is unreachable the alarm retries; nothing is lost.
+ */
+
+import { DurableObject } from "cloudflare:workers";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import {
+	type InitializeRequest,
+	isJSONRPCRequest,
+	type JSONRPCMessage,
+} from "@modelcontextprotocol/sdk/types.js";
+import { readConfig } from "../config";
+import { type Database, openDatabase } from "../db/database";
+import { insertRequestRows } from "../db/request-rows";
+import type { DisconnectReason } from "../db/schema";
+import { upsertSessionRow } from "../db/session-rows";
+import { describeError } from "../errors";
+import { log } from "../log";
+import { Header, negotiateProtocolVersion } from "../mcp/protocol";
+import { createMcpServer } from "../mcp/server";
+import { type TrackedRequest, TrackingTransport } from "../mcp/tracking-transport";
+import { shortId } from "./session-id";
+import {
+	createSession,
+	endSession,
+	type Handshake,
+	isLive,
+	type RequestRecord,
+	resumeSession,
+	type SessionRecord,
+	touchSession,
+} from "./session-record";
+import { SessionStore } from "./session-store";
+
+/** Delay before retrying a D1 mirror write that failed (30 seconds). */
+const MIRROR_RETRY_DELAY_MS = 30_000;
+
+/** Outbox rows sent to D1 per round; a sync makes at most `MAX_SYNC_ROUNDS` rounds. */
+const OUTBOX_BATCH_ROWS = 96;
+const MAX_SYNC_ROUNDS = 20;
+
+/** One MCP HTTP request, already validated by the Worker, as handed to a session object. */
+export interface SessionCall {
+	/** The session this call is for; must name this object. */
+	readonly sessionId: string;
+	/** URL of the original request. */
+	readonly url: string;
+	/** The headers the MCP transport reads (Accept, Content-Type, MCP-Protocol-Version). */
+	readonly headers: Record<string, string>;
+	/** The parsed JSON-RPC body: one message, or a batch where the revision allows it. */
+	readonly body: JSONRPCMessage | JSONRPCMessage[];
+}
+
+/** Whether `initialize` creates a session with a fresh id or resumes a live one. */
+export type OpenMode = "create" | "resume";
+
+/** One MCP session. Its name is the session id. */
+export class McpSessionObject extends DurableObject<Env> {
+	readonly #store: SessionStore;
+	readonly #db: Database;
+	/** True once this instance has served or created its session; false after every restart. */
+	#warm = false;
+	#syncing: Promise<void> | undefined;
+	#syncAgain = false;
+
+	constructor(ctx: DurableObjectState, env: Env) {
+		super(ctx, env);
+		this.#store = new SessionStore(ctx.storage);
+		this.#db = openDatabase(env.DB);
+	}
+
+	/**
+	 * Handles `initialize`: creates the session (`create`) or starts a new
+	 * handshake in the live session (`resume`, history kept). Returns null when
+	 * there is nothing to resume, or when a `create` finds the id taken.
+	 */
+	async open(call: SessionCall, mode: OpenMode): Promise<Response | null> {
+		this.#checkName(call.sessionId);
+		const now = Date.now();
+		const current = this.#liveSession(now);
+		const handshake = handshakeOf(call.body);
+		let record: SessionRecord;
+		if (mode === "resume") {
+			if (!current) return null;
+			record = resumeSession(current, handshake, now);
+			log.info("session.resumed", this.#fields(record, { handshakes: record.handshakeCount }));
+		} else {
+			if (this.#store.session() !== undefined) return null;
+			const { sessionTimeoutSeconds } = readConfig(this.env);
+			record = createSession(call.sessionId, handshake, now, sessionTimeoutSeconds);
+			log.info(
+				"session.created",
+				this.#fields(record, { protocolVersion: record.protocolVersion }),
+			);
+		}
+		this.#warm = true;
+		return this.#serve(record, call, 1);
+	}
+
+	/** Serves a non-initialize POST in this session, or returns null if the session is not live. */
+	async serve(call: SessionCall): Promise<Response | null> {
+		this.#checkName(call.sessionId);
+		const now = Date.now();
+		const current = this.#liveSession(now);
+		if (!current) return null;
+		if (!this.#warm) {
+			this.#warm = true;
+			log.info("session.served_after_restart", this.#fields(current));
+		}
+		const messages = Array.isArray(call.body) ? call.body : [call.body];
+		const record = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
+		return this.#serve(record, call, 0);
+	}
+
+	/** Ends the session at the client's request (HTTP DELETE): 204, or null if not live. */
+	async terminate(sessionId: string): Promise<Response | null> {
+		this.#checkName(sessionId);
+		const current = this.#liveSession(Date.now());
+		if (!current) return null;
+		this.#end(current, "client_terminated");
+		return new Response(null, { status: 204, headers: sessionHeaders(current.id) });
+	}
+
+	/**
+	 * Writes everything pending to D1 now and waits for it. Returns the number of
+	 * request rows still queued (0 when the mirror is current). For tests and admin tools.
+	 */
+	async syncMirror(): Promise<number> {
+		await this.#sync();
+		return this.#store.session() ? this.#store.outbox(OUTBOX_BATCH_ROWS).length : 0;
+	}
+
+	/**
+	 * Idle expiry and mirror retries. Safe to run twice: a session that is gone
+	 * is a no-op, an ended one only retries its final D1 write.
+	 */
+	override async alarm(): Promise<void> {
+		const record = this.#store.session();
+		if (!record) return;
+		const now = Date.now();
+		const expiryDue = this.#store.alarmPurpose() === "expiry" || now >= record.expiresAt;
+		if (record.status === "active" && expiryDue) {
+			// A request that arrived after this alarm was queued has scheduled a newer one.
+			if ((await this.#store.scheduledAlarm()) !== null) return;
+			this.#store.saveSession(endSession(record, "timeout", now));
+			log.info("session.expired", this.#fields(record, { idleSeconds: record.timeoutSeconds }));
+		}
+		try {
+			await this.#sync();
+		} catch (error) {
+			await this.#scheduleRetry(error);
+			return;
+		}
+		const after = this.#store.session();
+		if (after?.status === "active") await this.#store.setAlarm(after.expiresAt, "expiry");
+	}
+
+	/** Runs the MCP transport for `call` in `record`, saving the record and sliding the alarm first. */
+	async #serve(record: SessionRecord, call: SessionCall, extraRequests: number): Promise<Response> {
+		const saved = { ...record, requestCount: record.requestCount + extraRequests };
+		this.#store.saveSession(saved);
+		await this.#store.setAlarm(saved.expiresAt, "expiry");
+
+		const server = createMcpServer({ env: this.env, session: () => this.#store.session() });
+		const transport = new WebStandardStreamableHTTPServerTransport();
+		await server.connect(new TrackingTransport(transport, (done) => this.#track(saved.id, done)));
+		const request = new Request(call.url, {
+			method: "POST",
+			headers: { ...call.headers, [Header.McpSessionId]: saved.id },
+		});
+		const response = await transport.handleRequest(request, { parsedBody: call.body });
+		// Requests carrying only notifications are settled now; mirror the activity too.
+		if (response.status === 202) this.#syncInBackground();
+		return withHeaders(response, sessionHeaders(saved.id));
+	}
+
+	/** Queues a finished request for D1 and starts a background sync. */
+	#track(sessionId: string, done: TrackedRequest): void {
+		const record: RequestRecord = {
+			requestId: crypto.randomUUID(),
+			sessionId,
+			method: done.method,
+			toolName: done.toolName,
+			timestamp: done.startedAt,
+			durationMs: done.durationMs,
+			status: done.status,
+			errorMessage: done.errorMessage,
+		};
+		if (this.#store.session() === undefined) {
+			// The session ended and was erased while this request was in flight; write the row directly.
+			const [statement] = insertRequestRows(this.#db, [record]);
+			this.ctx.waitUntil(
+				Promise.resolve(statement?.run()).catch((error: unknown) =>
+					log.error("mirror.late_row_lost", {
+						session: shortId(sessionId),
+						error: describeError(error),
+					}),
+				),
+			);
+			return;
+		}
+		this.#store.enqueue(record);
+		this.#syncInBackground();
+	}
+
+	/** The live session, ending it on the spot if its alarm is late. */
+	#liveSession(now: number): SessionRecord | undefined {
+		const record = this.#store.session();
+		if (!record) return undefined;
+		if (isLive(record, now)) return record;
+		if (record.status === "active") {
+			this.#end(record, "timeout");
+			log.info("session.expired", this.#fields(record, { lateAlarm: true }));
+		}
+		return undefined;
+	}
+
+	/** Marks the session ended (no request is served after this) and finishes it in the background. */
+	#end(record: SessionRecord, reason: DisconnectReason): void {
+		this.#store.saveSession(endSession(record, reason, Date.now()));
+		if (reason === "client_terminated") log.info("session.terminated", this.#fields(record));
+		this.#syncInBackground();
+	}
+
+	#syncInBackground(): void {
+		this.ctx.waitUntil(this.#sync().catch((error: unknown) => this.#scheduleRetry(error)));
+	}
+
+	async #scheduleRetry(error: unknown): Promise<void> {
+		const record = this.#store.session();
+		if (!record) return;
+		const retryAt = Date.now() + MIRROR_RETRY_DELAY_MS;
+		log.warn("mirror.retry_scheduled", this.#fields(record, { error: describeError(error) }));
+		if (record.status !== "active") await this.#store.setAlarm(retryAt, "retry");
+		else if (retryAt < record.expiresAt) await this.#store.setAlarm(retryAt, "retry");
+	}
+
+	/** One sync at a time; a call during a sync makes it run once more so nothing is left behind. */
+	#sync(): Promise<void> {
+		if (this.#syncing) {
+			this.#syncAgain = true;
+			return this.#syncing;
+		}
+		this.#syncing = (async () => {
+			try {
+				do {
+					this.#syncAgain = false;
+					await this.#syncOnce();
+				} while (this.#syncAgain);
+			} finally {
+				this.#syncing = undefined;
+			}
+		})();
+		return this.#syncing;
+	}
+
+	/** Mirrors the record and queued requests to D1; erases the object once an ended session is mirrored. */
+	async #syncOnce(): Promise<void> {
+		for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
+			const record = this.#store.session();
+			if (!record) return;
+			const entries = this.#store.outbox(OUTBOX_BATCH_ROWS);
+			const rows = entries.map((entry) => entry.record);
+			await this.#db.batch([
+				upsertSessionRow(this.#db, record),
+				...insertRequestRows(this.#db, rows),
+			]);
+			this.#store.dequeue(entries);
+			if (entries.length === OUTBOX_BATCH_ROWS) continue;
+			// An ended record never changes again, so once it and every queued row are in D1 the object can forget.
+			if (record.status !== "active" && this.#store.outbox(1).length === 0) {
+				await this.#store.clear();
+				log.info("session.erased", this.#fields(record, { reason: record.disconnectReason }));
+			}
+			return;
+		}
+		this.#syncAgain = true;
+	}
+
+	#checkName(sessionId: string): void {
+		const name = this.ctx.id.name;
+		if (name !== undefined && name !== sessionId) {
+			throw new Error("Session object addressed with an id that is not its name");
+		}
+	}
+
+	#fields(record: SessionRecord, extra: Record<string, string | number | boolean | null> = {}) {
+		return { session: shortId(record.id), clientType: record.clientType, ...extra };
+	}
+}
+
+/** The headers that name the session on every response (both spellings, see README). */
+export function sessionHeaders(sessionId: string): Record<string, string> {
+	return { "Mcp-Session-Id": sessionId, "X-Archon-Session-Id": sessionId };
+}
+
+function withHeaders(response: Response, headers: Record<string, string>): Response {
+	const copy = new Response(response.body, response);
+	for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
+	return copy;
+}
+
+function handshakeOf(body: JSONRPCMessage | JSONRPCMessage[]): Handshake {
+	const message = (Array.isArray(body) ? body[0] : body) as InitializeRequest | undefined;
+	const params = message?.params;
+	return {
+		clientName: params?.clientInfo?.name ?? null,
+		clientVersion: params?.clientInfo?.version ?? null,
+		clientCapabilities: params?.capabilities ?? {},
+		protocolVersion: negotiateProtocolVersion(params?.protocolVersion),
+	};
+}

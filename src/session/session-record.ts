@@ -1,0 +1,131 @@
+/**
+ * The state of one MCP session and the pure rules of its lifecycle:
+ * created at `initialize`, touched by every request, ended by idle expiry
+ * or by the client. The Durable Object stores it; nothing here does I/O.
+ */
+import type { DisconnectReason, RequestStatus, SessionStatus } from "../db/schema";
+import { clientTypeOf } from "./client-type";
+
+/** Everything the server knows about a session. Lives in the session's Durable Object storage. */
+export interface SessionRecord {
+	readonly id: string;
+	readonly status: SessionStatus;
+	readonly clientType: string;
+	readonly clientName: string | null;
+	readonly clientVersion: string | null;
+	/** The capabilities object the client declared at its latest `initialize`. */
+	readonly clientCapabilities: unknown;
+	readonly protocolVersion: string;
+	/** Epoch ms of the first `initialize`. */
+	readonly connectedAt: number;
+	/** Epoch ms of the latest request. */
+	readonly lastActivity: number;
+	/** Epoch ms at which the session expires unless another request arrives. */
+	readonly expiresAt: number;
+	/** Idle timeout of this session, in seconds. */
+	readonly timeoutSeconds: number;
+	/** JSON-RPC requests served, over the whole session. */
+	readonly requestCount: number;
+	/** `initialize` handshakes, 1 plus one per resumption. */
+	readonly handshakeCount: number;
+	/** Epoch ms at which the session ended; null while active. */
+	readonly endedAt: number | null;
+	readonly disconnectReason: DisconnectReason | null;
+	readonly userId: string | null;
+}
+
+/** What an `initialize` request tells about its client. */
+export interface Handshake {
+	readonly clientName: string | null;
+	readonly clientVersion: string | null;
+	readonly clientCapabilities: unknown;
+	readonly protocolVersion: string;
+}
+
+/** One served JSON-RPC request, as recorded for the D1 mirror. */
+export interface RequestRecord {
+	readonly requestId: string;
+	readonly sessionId: string;
+	readonly method: string;
+	readonly toolName: string | null;
+	/** Epoch ms at which the request arrived. */
+	readonly timestamp: number;
+	readonly durationMs: number;
+	readonly status: RequestStatus;
+	readonly errorMessage: string | null;
+}
+
+/** A new session from its first handshake. */
+export function createSession(
+	id: string,
+	handshake: Handshake,
+	now: number,
+	timeoutSeconds: number,
+): SessionRecord {
+	return {
+		id,
+		status: "active",
+		...clientFields(handshake),
+		connectedAt: now,
+		lastActivity: now,
+		expiresAt: now + timeoutSeconds * 1000,
+		timeoutSeconds,
+		requestCount: 0,
+		handshakeCount: 1,
+		endedAt: null,
+		disconnectReason: null,
+		userId: null,
+	};
+}
+
+/** A live session after a new handshake: client facts refreshed, history kept. */
+export function resumeSession(
+	record: SessionRecord,
+	handshake: Handshake,
+	now: number,
+): SessionRecord {
+	return {
+		...touchSession(record, now, 0),
+		...clientFields(handshake),
+		handshakeCount: record.handshakeCount + 1,
+	};
+}
+
+/** A live session after activity: the idle window slides from `now`. */
+export function touchSession(record: SessionRecord, now: number, requests: number): SessionRecord {
+	return {
+		...record,
+		lastActivity: Math.max(record.lastActivity, now),
+		expiresAt: Math.max(record.expiresAt, now + record.timeoutSeconds * 1000),
+		requestCount: record.requestCount + requests,
+	};
+}
+
+/** A session that has ended for `reason`. */
+export function endSession(
+	record: SessionRecord,
+	reason: DisconnectReason,
+	now: number,
+): SessionRecord {
+	return {
+		...record,
+		status: reason === "timeout" ? "expired" : "disconnected",
+		endedAt: now,
+		disconnectReason: reason,
+	};
+}
+
+/** True while the session may serve requests at `now`. */
+export function isLive(record: SessionRecord, now: number): boolean {
+	return record.status === "active" && now < record.expiresAt;
+}
+
+function clientFields(handshake: Handshake) {
+	return {
+		clientType: clientTypeOf(handshake.clientName ?? undefined),
+		clientName: handshake.clientName,
+		clientVersion: handshake.clientVersion,
+		clientCapabilities: handshake.clientCapabilities,
+		protocolVersion: handshake.protocolVersion,
+	};
+}

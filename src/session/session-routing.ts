@@ -1,0 +1,113 @@
+/**
+ * Which session object serves a request, in the fixed priority Archon
+ * promised: (1) a live session named by `X-Archon-Session-Id`; (2) the session
+ * named by `Mcp-Session-Id`; (3) a new session, on `initialize` only.
+ * Malformed ids are dropped here, before any Durable Object is addressed.
+ */
+import { JsonRpcCode, McpHttpError } from "../errors";
+import { log } from "../log";
+import { Header } from "../mcp/protocol";
+import { isSessionId, mintSessionId, shortId } from "./session-id";
+import type { McpSessionObject, SessionCall } from "./session-object";
+
+/** The namespace binding of session objects. */
+export type SessionNamespace = DurableObjectNamespace<McpSessionObject>;
+
+/** A request's session ids in priority order, well-formed ones only. */
+export interface SessionCandidates {
+	readonly ids: readonly string[];
+	/** True when the client sent any session header, even a malformed one. */
+	readonly presented: boolean;
+}
+
+/** Reads and validates the session headers of a request. */
+export function sessionCandidates(headers: Headers): SessionCandidates {
+	const archon = headers.get(Header.ArchonSessionId);
+	const mcp = headers.get(Header.McpSessionId);
+	if (archon !== null && !isSessionId(archon)) {
+		log.warn("session.client_id_rejected", { reason: "malformed" });
+	}
+	const ids = [archon, mcp].filter(isSessionId);
+	return { ids: [...new Set(ids)], presented: archon !== null || mcp !== null };
+}
+
+/** The stub of the session object named `sessionId`. */
+export function sessionStub(namespace: SessionNamespace | undefined, sessionId: string) {
+	if (!namespace) {
+		throw new Error(
+			'The Durable Object binding "MCP_SESSION" is missing: add [[durable_objects.bindings]] name = "MCP_SESSION", class_name = "McpSessionObject" to wrangler.toml.',
+		);
+	}
+	return namespace.get(namespace.idFromName(sessionId));
+}
+
+/**
+ * Handles `initialize`: resumes the first live candidate session, otherwise
+ * creates a session under a freshly minted id.
+ */
+export async function openSession(
+	namespace: SessionNamespace | undefined,
+	call: Omit<SessionCall, "sessionId">,
+	candidates: SessionCandidates,
+): Promise<Response> {
+	for (const sessionId of candidates.ids) {
+		const response = await sessionStub(namespace, sessionId).open({ ...call, sessionId }, "resume");
+		if (response) {
+			log.info("session.client_id_accepted", { session: shortId(sessionId) });
+			return response;
+		}
+		log.warn("session.client_id_rejected", {
+			session: shortId(sessionId),
+			reason: "unknown or expired",
+		});
+	}
+	// A collision of 192-bit random ids is not expected; the loop only guards against it.
+	for (let attempt = 0; attempt < 3; attempt++) {
+		const sessionId = mintSessionId();
+		const response = await sessionStub(namespace, sessionId).open({ ...call, sessionId }, "create");
+		if (response) return response;
+	}
+	throw new Error("Could not mint an unused session id");
+}
+
+/** Serves a non-initialize message in the first live candidate session. */
+export async function serveInSession(
+	namespace: SessionNamespace | undefined,
+	call: Omit<SessionCall, "sessionId">,
+	candidates: SessionCandidates,
+): Promise<Response> {
+	for (const sessionId of candidates.ids) {
+		const response = await sessionStub(namespace, sessionId).serve({ ...call, sessionId });
+		if (response) {
+			log.debug("session.reused", { session: shortId(sessionId) });
+			return response;
+		}
+	}
+	throw missingOrUnknown(candidates);
+}
+
+/** Ends the first live candidate session (HTTP DELETE). */
+export async function terminateSession(
+	namespace: SessionNamespace | undefined,
+	candidates: SessionCandidates,
+): Promise<Response> {
+	for (const sessionId of candidates.ids) {
+		const response = await sessionStub(namespace, sessionId).terminate(sessionId);
+		if (response) return response;
+	}
+	throw missingOrUnknown(candidates);
+}
+
+/**
+ * 400 when no session header was sent; 404 when the ids name no live session,
+ * which tells the client to initialize again (2025-06-18 transports#session-management).
+ */
+function missingOrUnknown(candidates: SessionCandidates): McpHttpError {
+	return candidates.presented
+		? new McpHttpError(404, JsonRpcCode.SessionNotFound, "Session not found")
+		: new McpHttpError(
+				400,
+				JsonRpcCode.ServerError,
+				"Bad Request: Mcp-Session-Id header is required",
+			);
+}

@@ -1,0 +1,21 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+/**
+ * Tests run inside workerd with the Worker from wrangler.toml, real Durable
+ * Objects and a real (local) D1 with the project's migrations applied.
+ */
+export default defineConfig(async () => {
+	const migrations = await readD1Migrations("./migrations");
+	return {
+		plugins: [
+			cloudflareTest({
+				wrangler: { configPath: "./wrangler.toml" },
+				miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+			}),
+		],
+		test: {
+			setupFiles: ["./test/helpers/apply-migrations.ts"],
+		},
+	};
+});
