@@ -26,6 +26,8 @@ export function createApp() {
 		}),
 	);
 	app.get("/health", healthRoute);
+	// Liveness without dependencies: also the ceiling the benchmark compares tool calls against.
+	app.get("/health/live", (c) => c.text("ok"));
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);
 	app.on(["GET", "PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);
