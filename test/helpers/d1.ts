@@ -1,0 +1,51 @@
+/**
+ * Reads of the D1 mirror for assertions.
+ */
+import { env } from "cloudflare:workers";
+
+/** A row of `archon_mcp_sessions` as D1 returns it. */
+export interface SessionRowRaw {
+	session_id: string;
+	client_type: string;
+	client_name: string | null;
+	client_version: string | null;
+	client_capabilities: string | null;
+	protocol_version: string;
+	connected_at: number;
+	last_activity: number;
+	disconnected_at: number | null;
+	status: string;
+	disconnect_reason: string | null;
+	total_duration: number | null;
+	user_id: string | null;
+	metadata: string | null;
+}
+
+/** A row of `archon_mcp_requests` as D1 returns it. */
+export interface RequestRowRaw {
+	request_id: string;
+	session_id: string;
+	method: string;
+	tool_name: string | null;
+	timestamp: number;
+	duration_ms: number;
+	status: string;
+	error_message: string | null;
+}
+
+/** The session's D1 row, or null. */
+export function sessionRow(sessionId: string): Promise<SessionRowRaw | null> {
+	return env.DB.prepare("SELECT * FROM archon_mcp_sessions WHERE session_id = ?")
+		.bind(sessionId)
+		.first<SessionRowRaw>();
+}
+
+/** The session's request rows, oldest first. */
+export async function requestRows(sessionId: string): Promise<RequestRowRaw[]> {
+	const { results } = await env.DB.prepare(
+		"SELECT * FROM archon_mcp_requests WHERE session_id = ? ORDER BY timestamp, rowid",
+	)
+		.bind(sessionId)
+		.all<RequestRowRaw>();
+	return results;
+}

@@ -1,0 +1,249 @@
+import { listDurableObjectIds } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { MAX_BODY_BYTES } from "../src/mcp/protocol";
+import {
+	expectErrorResponse,
+	fetchWorker,
+	initialize,
+	initializeRequest,
+	MCP_URL,
+	POST_HEADERS,
+	post,
+	readMessages,
+	rpc,
+} from "./helpers/mcp";
+
+/** Bad requests must be refused before any session object wakes. */
+async function expectNoObjectWoken(action: () => Promise<void>): Promise<void> {
+	const before = (await listDurableObjectIds(env.MCP_SESSION)).length;
+	await action();
+	expect((await listDurableObjectIds(env.MCP_SESSION)).length).toBe(before);
+}
+
+describe("POST /mcp input validation", () => {
+	it("406 when Accept does not list both application/json and text/event-stream", async () => {
+		await expectNoObjectWoken(async () => {
+			for (const accept of [
+				"application/json",
+				"text/event-stream",
+				"*/*",
+				"application/json, text/event-stream;q=0",
+			]) {
+				const response = await post(initializeRequest(), { headers: { accept } });
+				await expectErrorResponse(response, 406, -32000);
+			}
+		});
+	});
+
+	it("415 for a non-JSON content type; charset parameters are fine", async () => {
+		for (const type of ["text/plain", "application/jsonx", "multipart/form-data"]) {
+			await expectErrorResponse(
+				await post(initializeRequest(), { headers: { "content-type": type } }),
+				415,
+				-32000,
+			);
+		}
+		const ok = await post(initializeRequest(), {
+			headers: { "content-type": "application/json; charset=utf-8" },
+		});
+		expect(ok.status).toBe(200);
+	});
+
+	it("400 -32700 for invalid JSON", async () => {
+		await expectNoObjectWoken(async () => {
+			await expectErrorResponse(await post("{not json"), 400, -32700);
+			await expectErrorResponse(await post(""), 400, -32700);
+		});
+	});
+
+	it("400 -32600 for JSON that is not a JSON-RPC 2.0 message", async () => {
+		await expectNoObjectWoken(async () => {
+			for (const body of [
+				{ hello: "world" },
+				{ jsonrpc: "1.0", id: 1, method: "ping" },
+				{ jsonrpc: "2.0", id: { nested: true }, method: "ping" },
+				{ jsonrpc: "2.0", id: 1, result: {}, error: { code: 1, message: "both" } },
+				42,
+				"string",
+				null,
+			]) {
+				await expectErrorResponse(await post(JSON.stringify(body)), 400, -32600);
+			}
+		});
+	});
+
+	it("413 for a body over 4 MiB, declared or streamed", async () => {
+		const big = JSON.stringify({ ...rpc("ping"), params: { pad: "x".repeat(MAX_BODY_BYTES) } });
+		await expectNoObjectWoken(async () => {
+			await expectErrorResponse(await post(big), 413, -32000);
+			const stream = new Blob([big]).stream();
+			const chunked = await fetchWorker(MCP_URL, {
+				method: "POST",
+				headers: POST_HEADERS,
+				body: stream,
+				// @ts-expect-error: duplex is required for a streamed request body in workerd's fetch
+				duplex: "half",
+			});
+			await expectErrorResponse(chunked, 413, -32000);
+		});
+	});
+
+	it("400 for an unsupported MCP-Protocol-Version, and absent means 2025-03-26", async () => {
+		const { sessionId } = await initialize();
+		await expectErrorResponse(
+			await post(rpc("ping"), { session: sessionId, version: "2024-01-01" }),
+			400,
+			-32000,
+		);
+		const absent = await post(rpc("ping"), { session: sessionId, version: null });
+		expect(absent.status).toBe(200);
+	});
+
+	it("refuses batches from 2025-06-18 on, serves them under 2025-03-26", async () => {
+		const { sessionId } = await initialize();
+		for (const version of ["2025-06-18", "2025-11-25"]) {
+			await expectErrorResponse(
+				await post([rpc("ping"), rpc("tools/list")], { session: sessionId, version }),
+				400,
+				-32600,
+			);
+		}
+		const batch = await post([rpc("ping"), rpc("tools/list")], {
+			session: sessionId,
+			version: "2025-03-26",
+		});
+		expect(batch.status).toBe(200);
+		const answers = (await readMessages(batch)).filter((m) => m.id !== undefined);
+		expect(answers).toHaveLength(2);
+		expect(answers.every((m) => m.error === undefined)).toBe(true);
+	});
+
+	it("refuses initialize inside a batch", async () => {
+		await expectErrorResponse(
+			await post([initializeRequest(), rpc("ping")], { version: "2025-03-26" }),
+			400,
+			-32600,
+		);
+	});
+
+	it("answers 202 with no body for notifications and client responses", async () => {
+		const { sessionId } = await initialize();
+		const notification = await post(
+			{ jsonrpc: "2.0", method: "notifications/roots/list_changed" },
+			{ session: sessionId },
+		);
+		expect(notification.status).toBe(202);
+		expect(await notification.text()).toBe("");
+		const response = await post(
+			{ jsonrpc: "2.0", id: "srv-1", result: {} },
+			{ session: sessionId },
+		);
+		expect(response.status).toBe(202);
+	});
+});
+
+describe("other methods", () => {
+	it("GET /mcp is 405 with an Allow header (no standalone SSE stream)", async () => {
+		const { sessionId } = await initialize();
+		const response = await fetchWorker(MCP_URL, {
+			headers: { accept: "text/event-stream", "mcp-session-id": sessionId },
+		});
+		await expectErrorResponse(response, 405, -32000);
+		expect(response.headers.get("allow")).toBe("POST, DELETE, OPTIONS");
+	});
+
+	it("PUT /mcp is 405 and unknown paths are 404 JSON-RPC errors", async () => {
+		await expectErrorResponse(await fetchWorker(MCP_URL, { method: "PUT" }), 405, -32000);
+		await expectErrorResponse(await fetchWorker("http://localhost/nope"), 404, -32000);
+	});
+});
+
+describe("Origin validation and CORS", () => {
+	it("403 for a browser origin outside the allow-list, before any object wakes", async () => {
+		await expectNoObjectWoken(async () => {
+			const response = await post(initializeRequest(), {
+				headers: { origin: "https://evil.example" },
+			});
+			await expectErrorResponse(response, 403, -32000);
+			const preflight = await fetchWorker(MCP_URL, {
+				method: "OPTIONS",
+				headers: { origin: "https://evil.example", "access-control-request-method": "POST" },
+			});
+			expect(preflight.status).toBe(403);
+		});
+	});
+
+	it("passes requests without Origin, the server's own origin and loopback origins in dev", async () => {
+		for (const origin of [
+			undefined,
+			"http://localhost",
+			"http://localhost:6274",
+			"http://127.0.0.1:3000",
+		]) {
+			const headers: Record<string, string> = origin ? { origin } : {};
+			const response = await post(initializeRequest(), { headers });
+			expect(response.status).toBe(200);
+		}
+	});
+
+	it("refuses a loopback origin when the server is reached on a public host", async () => {
+		const response = await fetchWorker("https://mcp.example.com/mcp", {
+			method: "POST",
+			headers: { ...POST_HEADERS, origin: "http://localhost:6274" },
+			body: JSON.stringify(initializeRequest()),
+		});
+		await expectErrorResponse(response, 403, -32000);
+		const own = await fetchWorker("https://mcp.example.com/mcp", {
+			method: "POST",
+			headers: { ...POST_HEADERS, origin: "https://mcp.example.com" },
+			body: JSON.stringify(initializeRequest()),
+		});
+		expect(own.status).toBe(200);
+	});
+
+	it("answers preflight and exposes both session headers", async () => {
+		const preflight = await fetchWorker(MCP_URL, {
+			method: "OPTIONS",
+			headers: {
+				origin: "http://localhost:6274",
+				"access-control-request-method": "POST",
+				"access-control-request-headers":
+					"mcp-session-id, x-archon-session-id, mcp-protocol-version",
+			},
+		});
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get("access-control-allow-origin")).toBe("http://localhost:6274");
+		const allowed = preflight.headers.get("access-control-allow-headers")?.toLowerCase() ?? "";
+		for (const header of [
+			"mcp-session-id",
+			"x-archon-session-id",
+			"mcp-protocol-version",
+			"authorization",
+		]) {
+			expect(allowed).toContain(header);
+		}
+		const response = await post(initializeRequest(), {
+			headers: { origin: "http://localhost:6274" },
+		});
+		const exposed = response.headers.get("access-control-expose-headers")?.toLowerCase() ?? "";
+		expect(exposed).toContain("mcp-session-id");
+		expect(exposed).toContain("x-archon-session-id");
+	});
+});
+
+describe("GET /health", () => {
+	it("reports healthy with version, uptime and D1 reachability", async () => {
+		const response = await fetchWorker("http://localhost/health");
+		expect(response.status).toBe(200);
+		expect(response.headers.get("cache-control")).toBe("no-store");
+		const body = await response.json();
+		expect(body).toMatchObject({ status: "healthy", version: "0.1.0", d1: { reachable: true } });
+	});
+
+	it("GET /health/live answers without touching D1", async () => {
+		const response = await fetchWorker("http://localhost/health/live");
+		expect(response.status).toBe(200);
+		expect(await response.text()).toBe("ok");
+	});
+});

@@ -1,0 +1,278 @@
+import {
+	evictDurableObject,
+	listDurableObjectIds,
+	runDurableObjectAlarm,
+	runInDurableObject,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { StorageKey } from "../src/session/session-store";
+import { requestRows, sessionRow } from "./helpers/d1";
+import {
+	callTool,
+	expectErrorResponse,
+	fetchWorker,
+	initialize,
+	MCP_URL,
+	post,
+	rpc,
+	sessionStub,
+	syncMirror,
+} from "./helpers/mcp";
+
+describe("session creation", () => {
+	it("mints a random id, creates the object and mirrors an active row with the client", async () => {
+		const first = await initialize({ clientName: "claude-code" });
+		const second = await initialize({ clientName: "cursor-vscode" });
+		expect(first.sessionId).not.toBe(second.sessionId);
+		const [init] = first.messages;
+		expect(init?.result?.protocolVersion).toBe("2025-11-25");
+
+		expect(await syncMirror(first.sessionId)).toBe(0);
+		const row = await sessionRow(first.sessionId);
+		expect(row).toMatchObject({
+			status: "active",
+			client_type: "Claude Code",
+			client_name: "claude-code",
+			client_version: "2.1.0",
+			protocol_version: "2025-11-25",
+			disconnected_at: null,
+			disconnect_reason: null,
+			user_id: null,
+		});
+		expect(JSON.parse(row?.client_capabilities ?? "{}")).toEqual({ roots: { listChanged: true } });
+		expect(row?.last_activity).toBeGreaterThanOrEqual(
+			row?.connected_at ?? Number.POSITIVE_INFINITY,
+		);
+
+		const ids = await listDurableObjectIds(env.MCP_SESSION);
+		expect(ids.some((id) => id.equals(env.MCP_SESSION.idFromName(first.sessionId)))).toBe(true);
+	});
+
+	it("negotiates our newest revision when the client asks for one we do not speak", async () => {
+		const response = await post(
+			rpc("initialize", {
+				protocolVersion: "2099-01-01",
+				capabilities: {},
+				clientInfo: { name: "future-client", version: "9" },
+			}),
+			{ version: null },
+		);
+		expect(response.status).toBe(200);
+		const sessionId = response.headers.get("mcp-session-id") as string;
+		expect(response.headers.get("content-type")).toBe("text/event-stream");
+		const text = await response.text();
+		expect(text).toContain('"protocolVersion":"2025-11-25"');
+		await syncMirror(sessionId);
+		expect((await sessionRow(sessionId))?.client_type).toBe("Other");
+	});
+});
+
+describe("validation of every later request", () => {
+	it("serves a request in its session and answers 404 -32001 for an unknown id", async () => {
+		const { sessionId } = await initialize();
+		const ok = await post(rpc("ping"), { session: sessionId });
+		expect(ok.status).toBe(200);
+		expect(ok.headers.get("mcp-session-id")).toBe(sessionId);
+		expect(ok.headers.get("x-archon-session-id")).toBe(sessionId);
+
+		const unknown = await post(rpc("ping"), { session: "A".repeat(32) });
+		await expectErrorResponse(unknown, 404, -32001);
+	});
+
+	it("answers 400 -32000 when a non-initialize request carries no session id", async () => {
+		await expectErrorResponse(await post(rpc("tools/list")), 400, -32000);
+	});
+
+	it("refuses a malformed id with 404 without waking any Durable Object", async () => {
+		const before = await listDurableObjectIds(env.MCP_SESSION);
+		for (const bad of ["short", "x".repeat(33), "../../etc/passwd-aaaaaaaaaaaaaaaaaa", "a b c"]) {
+			await expectErrorResponse(await post(rpc("ping"), { session: bad }), 404, -32001);
+			const deleted = await fetchWorker(MCP_URL, {
+				method: "DELETE",
+				headers: { "mcp-session-id": bad },
+			});
+			await expectErrorResponse(deleted, 404, -32001);
+		}
+		const after = await listDurableObjectIds(env.MCP_SESSION);
+		expect(after.length).toBe(before.length);
+	});
+
+	it("leaves no storage behind in an object probed with an unknown well-formed id", async () => {
+		const probe = "B".repeat(32);
+		await expectErrorResponse(await post(rpc("ping"), { session: probe }), 404, -32001);
+		const keys = await runInDurableObject(sessionStub(probe), (_instance, state) =>
+			[...state.storage.kv.list()].map(([key]) => key),
+		);
+		expect(keys).toEqual([]);
+	});
+});
+
+describe("idle expiry by alarm", () => {
+	it("slides the alarm with each request to now + SESSION_TIMEOUT_SECONDS", async () => {
+		const { sessionId } = await initialize();
+		const stub = sessionStub(sessionId);
+		const before = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		await post(rpc("ping"), { session: sessionId });
+		const after = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		expect(before).not.toBeNull();
+		expect(after).toBeGreaterThanOrEqual(before as number);
+		// 3600 s is the default in wrangler.toml.
+		expect((after as number) - Date.now()).toBeGreaterThan(3590_000);
+		expect((after as number) - Date.now()).toBeLessThanOrEqual(3600_000);
+	});
+
+	it("expires the session: 404 afterwards, storage erased, D1 row expired with reason and duration", async () => {
+		const { sessionId } = await initialize();
+		await callTool(sessionId, "health_check");
+		const stub = sessionStub(sessionId);
+
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+
+		await expectErrorResponse(await post(rpc("ping"), { session: sessionId }), 404, -32001);
+		const row = await sessionRow(sessionId);
+		expect(row).toMatchObject({ status: "expired", disconnect_reason: "timeout" });
+		expect(row?.disconnected_at).toBeGreaterThanOrEqual(row?.connected_at ?? 0);
+		expect(row?.total_duration).toBe(
+			((row?.disconnected_at ?? 0) - (row?.connected_at ?? 0)) / 1000,
+		);
+		// Requests served before expiry reached D1 with the final row.
+		expect((await requestRows(sessionId)).map((r) => r.method)).toEqual([
+			"initialize",
+			"tools/call",
+		]);
+		const keys = await runInDurableObject(stub, (_i, state) => [...state.storage.kv.list()].length);
+		expect(keys).toBe(0);
+		expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBeNull();
+	});
+
+	it("is idempotent: a second alarm run changes nothing", async () => {
+		const { sessionId } = await initialize();
+		const stub = sessionStub(sessionId);
+		await runDurableObjectAlarm(stub);
+		const first = await sessionRow(sessionId);
+		await runInDurableObject(stub, (instance) => instance.alarm());
+		expect(await sessionRow(sessionId)).toEqual(first);
+	});
+
+	it("keeps serving while D1 is down, retries the mirror by alarm and loses no row", async () => {
+		const { sessionId } = await initialize();
+		await callTool(sessionId, "session_info");
+		const stub = sessionStub(sessionId);
+		expect(await syncMirror(sessionId)).toBe(0);
+		await takeD1Offline("archon_mcp_requests");
+		try {
+			expect((await post(rpc("tools/list"), { session: sessionId })).status).toBe(200);
+			expect(await mirrorFailure(sessionId)).toMatch(/no such table/);
+			const retryAt = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+			expect((retryAt as number) - Date.now()).toBeLessThanOrEqual(30_000);
+			expect(await runDurableObjectAlarm(stub)).toBe(true);
+			// Still failing: the session stays live and the retry is scheduled again.
+			expect((await post(rpc("ping"), { session: sessionId })).status).toBe(200);
+			expect(
+				await runInDurableObject(stub, (_i, state) => state.storage.getAlarm()),
+			).not.toBeNull();
+		} finally {
+			await bringD1Online("archon_mcp_requests");
+		}
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect((await requestRows(sessionId)).map((r) => r.method)).toEqual([
+			"initialize",
+			"tools/call",
+			"tools/list",
+			"ping",
+		]);
+		expect(await sessionRow(sessionId)).toMatchObject({ status: "active" });
+		// Back to the idle-expiry schedule.
+		const expiry = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		expect((expiry as number) - Date.now()).toBeGreaterThan(3500_000);
+	});
+
+	it("expires while D1 is down: never served again, and the final row lands on retry", async () => {
+		const { sessionId } = await initialize();
+		const stub = sessionStub(sessionId);
+		expect(await syncMirror(sessionId)).toBe(0);
+		await takeD1Offline("archon_mcp_sessions");
+		try {
+			expect(await runDurableObjectAlarm(stub)).toBe(true);
+			await expectErrorResponse(await post(rpc("ping"), { session: sessionId }), 404, -32001);
+			// The ended record is kept for the retry, which is scheduled.
+			const kept = await runInDurableObject(stub, (_i, state) =>
+				state.storage.kv.get<{ status: string }>(StorageKey.Session),
+			);
+			expect(kept?.status).toBe("expired");
+			expect(
+				await runInDurableObject(stub, (_i, state) => state.storage.getAlarm()),
+			).not.toBeNull();
+		} finally {
+			await bringD1Online("archon_mcp_sessions");
+		}
+		expect((await sessionRow(sessionId))?.status).toBe("active");
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect(await sessionRow(sessionId)).toMatchObject({
+			status: "expired",
+			disconnect_reason: "timeout",
+		});
+		const keys = await runInDurableObject(stub, (_i, state) => [...state.storage.kv.list()].length);
+		expect(keys).toBe(0);
+	});
+});
+
+/** Renames a mirror table away, so every write to it fails as in an outage. */
+async function takeD1Offline(table: string): Promise<void> {
+	await env.DB.exec(`ALTER TABLE ${table} RENAME TO ${table}_offline`);
+}
+
+async function bringD1Online(table: string): Promise<void> {
+	await env.DB.exec(`ALTER TABLE ${table}_offline RENAME TO ${table}`);
+}
+
+/** The message of a failed mirror sync, or null if it succeeded. */
+async function mirrorFailure(sessionId: string): Promise<string | null> {
+	// Settle the RPC promise right away: matchers that probe it would pipeline extra calls.
+	return syncMirror(sessionId).then(
+		() => null,
+		(error: unknown) => String(error),
+	);
+}
+
+describe("DELETE", () => {
+	it("ends the session with 204; later requests are 404; D1 row disconnected by the client", async () => {
+		const { sessionId } = await initialize();
+		const response = await fetchWorker(MCP_URL, {
+			method: "DELETE",
+			headers: { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-11-25" },
+		});
+		expect(response.status).toBe(204);
+		expect(response.headers.get("mcp-session-id")).toBe(sessionId);
+		await expectErrorResponse(await post(rpc("ping"), { session: sessionId }), 404, -32001);
+		await syncMirror(sessionId);
+		const row = await sessionRow(sessionId);
+		expect(row).toMatchObject({ status: "disconnected", disconnect_reason: "client_terminated" });
+		expect(row?.total_duration).not.toBeNull();
+
+		const again = await fetchWorker(MCP_URL, {
+			method: "DELETE",
+			headers: { "mcp-session-id": sessionId },
+		});
+		await expectErrorResponse(again, 404, -32001);
+	});
+
+	it("answers 400 without a session id", async () => {
+		await expectErrorResponse(await fetchWorker(MCP_URL, { method: "DELETE" }), 400, -32000);
+	});
+});
+
+describe("recovery after restart", () => {
+	it("serves the old session id after the object is evicted, without re-initializing", async () => {
+		const { sessionId } = await initialize({ clientName: "windsurf" });
+		await callTool(sessionId, "health_check");
+		await evictDurableObject(sessionStub(sessionId));
+
+		const { result } = await callTool(sessionId, "session_info");
+		const info = result.structuredContent as Record<string, unknown>;
+		expect(info).toMatchObject({ sessionId, clientType: "Windsurf", handshakeCount: 1 });
+		// initialize, health_check, and this call.
+		expect(info.requestCount).toBe(3);
+	});
+});
