@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import { readConfig } from "../src/config";
+import { isAllowedOrigin } from "../src/http/origin";
+import { clientTypeOf } from "../src/session/client-type";
+import { isSessionId, mintSessionId } from "../src/session/session-id";
+
+describe("client type normalization", () => {
+	it.each([
+		["claude-code", "Claude Code"],
+		["Claude Code", "Claude Code"],
+		["claude-ai", "Claude Desktop"],
+		["cursor-vscode", "Cursor"],
+		["Windsurf", "Windsurf"],
+		["Cline", "Cline"],
+		["codex-mcp-client", "Codex"],
+		["mcp-inspector", "MCP Inspector"],
+		["Visual Studio Code", "VS Code"],
+		["my-own-agent", "Other"],
+		[undefined, "Other"],
+	])("%s is %s", (name, type) => {
+		expect(clientTypeOf(name)).toBe(type);
+	});
+});
+
+describe("session ids", () => {
+	it("are 32 visible ASCII characters, unique, and validated by shape", () => {
+		const ids = new Set(Array.from({ length: 1000 }, mintSessionId));
+		expect(ids.size).toBe(1000);
+		for (const id of ids) {
+			expect(isSessionId(id)).toBe(true);
+			expect(id).toMatch(/^[\x21-\x7e]+$/);
+		}
+		for (const bad of ["", "a".repeat(31), "a".repeat(33), `${"a".repeat(31)}=`, null, undefined]) {
+			expect(isSessionId(bad)).toBe(false);
+		}
+	});
+});
+
+describe("configuration", () => {
+	it("defaults the timeout and parses origins", () => {
+		const config = readConfig({
+			ALLOWED_ORIGINS: "https://a.example, https://b.example:8443/path",
+		});
+		expect(config.sessionTimeoutSeconds).toBe(3600);
+		expect([...config.allowedOrigins]).toEqual(["https://a.example", "https://b.example:8443"]);
+	});
+
+	it("refuses bad values with a message that says what to fix", () => {
+		expect(() => readConfig({ SESSION_TIMEOUT_SECONDS: "soon" })).toThrow(
+			/SESSION_TIMEOUT_SECONDS/,
+		);
+		expect(() => readConfig({ SESSION_TIMEOUT_SECONDS: "1" })).toThrow(/between 10 and/);
+		expect(() => readConfig({ ALLOWED_ORIGINS: "not a url" })).toThrow(/ALLOWED_ORIGINS/);
+	});
+});
+
+describe("origin rules", () => {
+	const allowed = new Set(["https://app.example"]);
+	const local = new URL("http://127.0.0.1:8787/mcp");
+	const remote = new URL("https://mcp.example.com/mcp");
+	it.each([
+		[null, remote, true],
+		["https://app.example", remote, true],
+		["https://mcp.example.com", remote, true],
+		["http://localhost:6274", remote, false],
+		["http://localhost:6274", local, true],
+		["https://evil.example", local, false],
+		["null", remote, false],
+	])("%s to %s: %s", (origin, url, expected) => {
+		expect(isAllowedOrigin(origin, url, allowed)).toBe(expected);
+	});
+});
