@@ -8,6 +8,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations("./migrations");
 	return {
+		// Vite warns about source maps inside dependencies; only errors are worth printing.
+		logLevel: "error",
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: "./wrangler.toml" },

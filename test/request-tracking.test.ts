@@ -42,7 +42,7 @@ describe("request tracking in archon_mcp_requests", () => {
 		expect(toolRow?.status).toBe("error");
 		const expected =
 			unknownToolAnswer.error?.message ??
-			(unknownToolAnswer.result?.content as Array<{ text: string }>)[0]?.text;
+			(unknownToolAnswer.result?.content as Array<{ text: string }> | undefined)?.[0]?.text;
 		expect(toolRow?.error_message).toBe(expected);
 		expect(toolRow?.error_message).toContain("no_such_tool");
 		const methodRow = rows.find((r) => r.method === "resources/list");

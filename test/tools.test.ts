@@ -13,7 +13,8 @@ describe("tools", () => {
 	it("lists health_check and session_info", async () => {
 		const { sessionId } = await initialize();
 		const answer = await readResult(await post(rpc("tools/list"), { session: sessionId }));
-		const names = (answer.result?.tools as Array<{ name: string }>).map((tool) => tool.name);
+		const tools = (answer.result?.tools ?? []) as Array<{ name: string }>;
+		const names = tools.map((tool) => tool.name);
 		expect(names.sort()).toEqual(["health_check", "session_info"]);
 	});
 
