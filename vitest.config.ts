@@ -9,7 +9,7 @@ export default defineConfig(async () => {
 	const migrations = await readD1Migrations("./migrations");
 	return {
 		// Vite warns about source maps inside dependencies; only errors are worth printing.
-		logLevel: "error",
+		logLevel: "error" as const,
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: "./wrangler.toml" },
