@@ -12,7 +12,11 @@ import { index, integer, real, sqliteTable, text } from "drizzle-orm/sqlite-core
 export type SessionStatus = "active" | "expired" | "disconnected";
 
 /** Why a session ended. */
-export type DisconnectReason = "timeout" | "client_terminated";
+/**
+ * Why a session ended: idle timeout, the client's DELETE, its user's credentials
+ * revoked or user disabled, evicted by the per-user session limit, or ended by an admin.
+ */
+export type DisconnectReason = "timeout" | "client_terminated" | "revoked" | "evicted" | "admin_terminated";
 
 /** Outcome of a tracked request. */
 export type RequestStatus = "success" | "error";
@@ -35,13 +39,16 @@ export const mcpSessions = sqliteTable(
 		disconnectReason: text("disconnect_reason").$type<DisconnectReason>(),
 		/** Seconds from connect to disconnect, set when the session ends. */
 		totalDuration: real("total_duration"),
+		/** The user the session belongs to; null when auth is off (loopback development). */
 		userId: text("user_id"),
+		userEmail: text("user_email"),
 		/** JSON object of extra facts (handshake count, request count, timeout). */
 		metadata: text("metadata"),
 	},
 	(table) => [
 		index("idx_archon_mcp_sessions_status_activity").on(table.status, table.lastActivity),
 		index("idx_archon_mcp_sessions_connected_at").on(table.connectedAt),
+		index("idx_archon_mcp_sessions_user_status").on(table.userId, table.status, table.lastActivity),
 	],
 );
 
