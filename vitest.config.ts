@@ -13,10 +13,16 @@ export default defineConfig(async () => {
 		plugins: [
 			cloudflareTest({
 				wrangler: { configPath: "./wrangler.toml" },
-				miniflare: { bindings: { TEST_MIGRATIONS: migrations } },
+				miniflare: {
+					// Auth is off for loopback requests (http://localhost), as with `npm start`;
+					// tests about auth use a public host, where it is always required.
+					bindings: { TEST_MIGRATIONS: migrations, AUTH_MODE: "off" },
+				},
 			}),
 		],
 		test: {
+			// Logs of passing tests are noise; a failing test shows its own.
+			silent: "passed-only" as const,
 			setupFiles: ["./test/helpers/apply-migrations.ts"],
 		},
 	};

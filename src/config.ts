@@ -7,10 +7,26 @@
 export const CONFIG_DEFAULTS = {
 	/** Idle time after which a session expires (1 hour). */
 	SESSION_TIMEOUT_SECONDS: 3600,
+	/** Lower bound of a per-client idle timeout (1 minute). */
+	MIN_SESSION_TIMEOUT_SECONDS: 60,
+	/** Upper bound of a per-client idle timeout (1 day). */
+	MAX_SESSION_TIMEOUT_SECONDS: 86_400,
+	/** Live sessions one user may hold at once. */
+	MAX_SESSIONS_PER_USER: 50,
+	/** What a new session past the limit does: end the user's least recently active one, or be refused. */
+	SESSION_LIMIT_POLICY: "evict",
+	/** Authentication on `/mcp`: `required`, or `off` (honoured only for requests to a loopback host). */
+	AUTH_MODE: "required",
 } as const;
 
-/** Bounds for `SESSION_TIMEOUT_SECONDS` (10 seconds to 7 days). */
+/** Bounds for every timeout setting (10 seconds to 7 days). */
 const SESSION_TIMEOUT_RANGE_SECONDS = { min: 10, max: 7 * 24 * 3600 } as const;
+
+/** Whether `/mcp` requires credentials. */
+export type AuthMode = "required" | "off";
+
+/** What a new session beyond `MAX_SESSIONS_PER_USER` does. */
+export type SessionLimitPolicy = "evict" | "refuse";
 
 /** Validated server configuration. */
 export interface ServerConfig {
@@ -18,10 +34,27 @@ export interface ServerConfig {
 	readonly sessionTimeoutSeconds: number;
 	/** Browser origins allowed besides the server's own and loopback in dev (exact `scheme://host[:port]`). */
 	readonly allowedOrigins: ReadonlySet<string>;
+	/** Bounds a per-client idle timeout is clamped to, in seconds. */
+	readonly minSessionTimeoutSeconds: number;
+	readonly maxSessionTimeoutSeconds: number;
+	/** Live sessions one user may hold at once. */
+	readonly maxSessionsPerUser: number;
+	readonly sessionLimitPolicy: SessionLimitPolicy;
+	readonly authMode: AuthMode;
 }
 
+/** The names of every setting read from the Worker's bindings. */
+type ConfigName =
+	| "SESSION_TIMEOUT_SECONDS"
+	| "ALLOWED_ORIGINS"
+	| "MIN_SESSION_TIMEOUT_SECONDS"
+	| "MAX_SESSION_TIMEOUT_SECONDS"
+	| "MAX_SESSIONS_PER_USER"
+	| "SESSION_LIMIT_POLICY"
+	| "AUTH_MODE";
+
 /** The configuration-related bindings; the rest of `Env` is not read here. */
-export type ConfigBindings = Partial<Record<"SESSION_TIMEOUT_SECONDS" | "ALLOWED_ORIGINS", string>>;
+export type ConfigBindings = Partial<Record<ConfigName, string>>;
 
 const cache = new WeakMap<object, ServerConfig>();
 
@@ -32,24 +65,93 @@ const cache = new WeakMap<object, ServerConfig>();
 export function readConfig(env: ConfigBindings): ServerConfig {
 	const cached = cache.get(env);
 	if (cached) return cached;
+	const minSessionTimeoutSeconds = parseSeconds(
+		"MIN_SESSION_TIMEOUT_SECONDS",
+		env.MIN_SESSION_TIMEOUT_SECONDS,
+		CONFIG_DEFAULTS.MIN_SESSION_TIMEOUT_SECONDS,
+	);
+	const maxSessionTimeoutSeconds = parseSeconds(
+		"MAX_SESSION_TIMEOUT_SECONDS",
+		env.MAX_SESSION_TIMEOUT_SECONDS,
+		CONFIG_DEFAULTS.MAX_SESSION_TIMEOUT_SECONDS,
+	);
+	if (minSessionTimeoutSeconds > maxSessionTimeoutSeconds) {
+		throw new Error("MIN_SESSION_TIMEOUT_SECONDS must not exceed MAX_SESSION_TIMEOUT_SECONDS.");
+	}
 	const config: ServerConfig = {
-		sessionTimeoutSeconds: parseTimeout(env.SESSION_TIMEOUT_SECONDS),
+		sessionTimeoutSeconds: parseSeconds(
+			"SESSION_TIMEOUT_SECONDS",
+			env.SESSION_TIMEOUT_SECONDS,
+			CONFIG_DEFAULTS.SESSION_TIMEOUT_SECONDS,
+		),
 		allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
+		minSessionTimeoutSeconds,
+		maxSessionTimeoutSeconds,
+		maxSessionsPerUser: parseCount(env.MAX_SESSIONS_PER_USER),
+		sessionLimitPolicy: parseChoice(
+			"SESSION_LIMIT_POLICY",
+			env.SESSION_LIMIT_POLICY,
+			["evict", "refuse"],
+			CONFIG_DEFAULTS.SESSION_LIMIT_POLICY,
+		),
+		authMode: parseChoice(
+			"AUTH_MODE",
+			env.AUTH_MODE,
+			["required", "off"],
+			CONFIG_DEFAULTS.AUTH_MODE,
+		),
 	};
 	cache.set(env, config);
 	return config;
 }
 
-function parseTimeout(raw: string | undefined): number {
-	if (raw === undefined || raw.trim() === "") return CONFIG_DEFAULTS.SESSION_TIMEOUT_SECONDS;
+/**
+ * A per-client idle timeout clamped into the configured bounds; the server
+ * default when the client has none.
+ */
+export function clampSessionTimeout(config: ServerConfig, requested: number | null): number {
+	if (requested === null) return config.sessionTimeoutSeconds;
+	return Math.min(
+		config.maxSessionTimeoutSeconds,
+		Math.max(config.minSessionTimeoutSeconds, requested),
+	);
+}
+
+function parseSeconds(name: ConfigName, raw: string | undefined, fallback: number): number {
+	if (raw === undefined || raw.trim() === "") return fallback;
 	const value = Number(raw);
 	const { min, max } = SESSION_TIMEOUT_RANGE_SECONDS;
 	if (!Number.isInteger(value) || value < min || value > max) {
 		throw new Error(
-			`SESSION_TIMEOUT_SECONDS must be a whole number of seconds between ${min} and ${max}; got "${raw}". Fix it in wrangler.toml [vars] or .dev.vars.`,
+			`${name} must be a whole number of seconds between ${min} and ${max}; got "${raw}". Fix it in wrangler.toml [vars] or .dev.vars.`,
 		);
 	}
 	return value;
+}
+
+function parseCount(raw: string | undefined): number {
+	if (raw === undefined || raw.trim() === "") return CONFIG_DEFAULTS.MAX_SESSIONS_PER_USER;
+	const value = Number(raw);
+	if (!Number.isInteger(value) || value < 1 || value > 10_000) {
+		throw new Error(
+			`MAX_SESSIONS_PER_USER must be a whole number between 1 and 10000; got "${raw}". Fix it in wrangler.toml [vars].`,
+		);
+	}
+	return value;
+}
+
+function parseChoice<T extends string>(
+	name: ConfigName,
+	raw: string | undefined,
+	choices: readonly T[],
+	fallback: T,
+): T {
+	if (raw === undefined || raw.trim() === "") return fallback;
+	const value = raw.trim();
+	if ((choices as readonly string[]).includes(value)) return value as T;
+	throw new Error(
+		`${name} must be one of ${choices.join(", ")}; got "${raw}". Fix it in wrangler.toml [vars].`,
+	);
 }
 
 function parseOrigins(raw: string | undefined): ReadonlySet<string> {

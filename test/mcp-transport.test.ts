@@ -199,7 +199,8 @@ describe("Origin validation and CORS", () => {
 			headers: { ...POST_HEADERS, origin: "https://mcp.example.com" },
 			body: JSON.stringify(initializeRequest()),
 		});
-		expect(own.status).toBe(200);
+		// Past the origin check; on a public host, credentials come next.
+		expect(own.status).toBe(401);
 	});
 
 	it("answers preflight and exposes both session headers", async () => {

@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
+import { apiTokens, oauthClientSettings, users } from "../src/db/identity-schema";
 import { mcpRequests, mcpSessions } from "../src/db/schema";
 
 interface ColumnInfo {
@@ -13,6 +14,7 @@ interface ColumnInfo {
 interface IndexInfo {
 	name: string;
 	origin: string;
+	unique: number;
 }
 
 /** What the migrated D1 database says about a table. */
@@ -23,7 +25,11 @@ async function migratedShape(table: string) {
 	for (const index of indexes.filter((i) => i.origin === "c")) {
 		const cols = (await env.DB.prepare(`PRAGMA index_info(${index.name})`).all<{ name: string }>())
 			.results;
-		created.push({ name: index.name, columns: cols.map((c) => c.name) });
+		created.push({
+			name: index.name,
+			columns: cols.map((c) => c.name),
+			unique: index.unique === 1,
+		});
 	}
 	const foreignKeys = (
 		await env.DB.prepare(`PRAGMA foreign_key_list(${table})`).all<{
@@ -33,12 +39,15 @@ async function migratedShape(table: string) {
 		}>()
 	).results.map((fk) => ({ from: fk.from, table: fk.table, to: fk.to }));
 	return {
-		columns: columns.map((c) => ({
-			name: c.name,
-			type: c.type.toLowerCase(),
-			notNull: c.notnull === 1 || c.pk === 1,
-			primaryKey: c.pk === 1,
-		})),
+		// ALTER TABLE appends columns, so compare them by name, not by position.
+		columns: columns
+			.map((c) => ({
+				name: c.name,
+				type: c.type.toLowerCase(),
+				notNull: c.notnull === 1 || c.pk === 1,
+				primaryKey: c.pk === 1,
+			}))
+			.sort((a, b) => a.name.localeCompare(b.name)),
 		indexes: created.sort((a, b) => a.name.localeCompare(b.name)),
 		foreignKeys,
 	};
@@ -48,18 +57,24 @@ async function migratedShape(table: string) {
 function declaredShape(table: SQLiteTable) {
 	const config = getTableConfig(table);
 	return {
-		columns: config.columns.map((c) => ({
-			name: c.name,
-			type: c.getSQLType().toLowerCase(),
-			notNull: c.notNull || c.primary,
-			primaryKey: c.primary,
-		})),
-		indexes: config.indexes
-			.map((i) => ({
-				name: i.config.name,
-				columns: i.config.columns.map((c) => (c as { name: string }).name),
+		columns: config.columns
+			.map((c) => ({
+				name: c.name,
+				type: c.getSQLType().toLowerCase(),
+				notNull: c.notNull || c.primary,
+				primaryKey: c.primary,
 			}))
 			.sort((a, b) => a.name.localeCompare(b.name)),
+		indexes: [
+			...config.indexes.map((i) => ({
+				name: i.config.name,
+				columns: i.config.columns.map((c) => (c as { name: string }).name),
+				unique: i.config.unique,
+			})),
+			...config.columns
+				.filter((c) => c.isUnique)
+				.map((c) => ({ name: c.uniqueName ?? "", columns: [c.name], unique: true })),
+		].sort((a, b) => a.name.localeCompare(b.name)),
 		foreignKeys: config.foreignKeys.map((fk) => {
 			const ref = fk.reference();
 			return {
@@ -72,7 +87,7 @@ function declaredShape(table: SQLiteTable) {
 }
 
 describe("Drizzle schema and SQL migrations", () => {
-	for (const table of [mcpSessions, mcpRequests]) {
+	for (const table of [mcpSessions, mcpRequests, users, apiTokens, oauthClientSettings]) {
 		const name = getTableConfig(table).name;
 		it(`agree on ${name}: columns, types, nullability, keys and indexes`, async () => {
 			const migrated = await migratedShape(name);

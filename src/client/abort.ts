@@ -45,3 +45,26 @@ export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<
 		);
 	});
 }
+
+/** A signal that follows `parent` until `unlink()` is called, and never aborts after that. */
+export interface LinkedSignal {
+	readonly signal: AbortSignal;
+	unlink(): void;
+}
+
+/**
+ * Follows `parent` only while a request is in flight. The SDK never removes
+ * its abort listener from a request's signal, so a signal that aborts after
+ * the request finished (an operation deadline, say) would make it send a
+ * stray `notifications/cancelled` for a request that already completed.
+ */
+export function linkSignal(parent: AbortSignal): LinkedSignal {
+	const controller = new AbortController();
+	const onAbort = () => controller.abort(parent.reason);
+	if (parent.aborted) onAbort();
+	else parent.addEventListener("abort", onAbort, { once: true });
+	return {
+		signal: controller.signal,
+		unlink: () => parent.removeEventListener("abort", onAbort),
+	};
+}

@@ -21,7 +21,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
-import { raceAbort, sleep } from "./abort.js";
+import { linkSignal, raceAbort, sleep } from "./abort.js";
 import { describeError, MCPClientError, toMCPClientError } from "./errors.js";
 import { fetchHealth, healthUrl, type ServerHealth } from "./health.js";
 import { type MCPClientOptions, type ResolvedOptions, resolveOptions } from "./options.js";
@@ -204,10 +204,7 @@ export class MCPClient implements AsyncDisposable {
 		send: (client: Client, request: RequestOptions) => Promise<T>,
 	): Promise<T> {
 		const operation = this.#operation(callerSignal);
-		const request = {
-			signal: operation.signal,
-			timeout: this.#options.timeoutMs + SDK_TIMEOUT_GRACE_MS,
-		};
+		const timeout = this.#options.timeoutMs + SDK_TIMEOUT_GRACE_MS;
 		let renewed = false;
 		for (let retry = 0; ; ) {
 			let session: LiveSession;
@@ -218,10 +215,13 @@ export class MCPClient implements AsyncDisposable {
 				throw operation.toError(error);
 			}
 			let error: MCPClientError;
+			const linked = linkSignal(operation.signal);
 			try {
-				return await send(session.client, request);
+				return await send(session.client, { signal: linked.signal, timeout });
 			} catch (thrown) {
 				error = operation.toError(thrown);
+			} finally {
+				linked.unlink();
 			}
 			if (error.code === "SESSION_EXPIRED" && !renewed) {
 				renewed = true;
@@ -307,16 +307,19 @@ export class MCPClient implements AsyncDisposable {
 		);
 		client.onerror = (error) =>
 			options.logger.debug("mcp_client.transport_error", { error: describeError(error) });
+		const linked = linkSignal(signal);
 		try {
 			// The SDK sends `initialize`, then `notifications/initialized`, and closes itself on failure.
 			await client.connect(transport, {
-				signal,
+				signal: linked.signal,
 				timeout: options.timeoutMs + SDK_TIMEOUT_GRACE_MS,
 			});
 		} catch (error) {
 			// `initialize` may have opened a session before the handshake failed: resume it, do not orphan it.
 			if (transport.sessionId !== undefined) this.#knownId = transport.sessionId;
 			throw error;
+		} finally {
+			linked.unlink();
 		}
 		const session: LiveSession = { client, transport, id: transport.sessionId };
 		this.#session = session;

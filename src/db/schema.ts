@@ -16,7 +16,12 @@ export type SessionStatus = "active" | "expired" | "disconnected";
  * Why a session ended: idle timeout, the client's DELETE, its user's credentials
  * revoked or user disabled, evicted by the per-user session limit, or ended by an admin.
  */
-export type DisconnectReason = "timeout" | "client_terminated" | "revoked" | "evicted" | "admin_terminated";
+export type DisconnectReason =
+	| "timeout"
+	| "client_terminated"
+	| "revoked"
+	| "evicted"
+	| "admin_terminated";
 
 /** Outcome of a tracked request. */
 export type RequestStatus = "success" | "error";

@@ -1,7 +1,7 @@
 /**
  * Queries on `archon_mcp_sessions`. Every function takes the database first.
  */
-import { count, eq, sql } from "drizzle-orm";
+import { and, asc, count, eq, sql } from "drizzle-orm";
 import type { SessionRecord } from "../session/session-record";
 import type { Database } from "./database";
 import { mcpSessions } from "./schema";
@@ -32,6 +32,16 @@ export async function countActiveSessions(db: Database): Promise<number> {
 	return row?.value ?? 0;
 }
 
+/** The user's live sessions (by their mirror rows), least recently active first; bounded by `limit`. */
+export async function activeSessionsOfUser(db: Database, userId: string, limit: number) {
+	return db
+		.select({ sessionId: mcpSessions.sessionId, lastActivity: mcpSessions.lastActivity })
+		.from(mcpSessions)
+		.where(and(eq(mcpSessions.userId, userId), eq(mcpSessions.status, "active")))
+		.orderBy(asc(mcpSessions.lastActivity))
+		.limit(limit);
+}
+
 /** One session row, or undefined. */
 export async function findSessionRow(db: Database, sessionId: string) {
 	return db.query.mcpSessions.findFirst({ where: eq(mcpSessions.sessionId, sessionId) });
@@ -52,6 +62,7 @@ function toSessionRow(record: SessionRecord): typeof mcpSessions.$inferInsert {
 		disconnectReason: record.disconnectReason,
 		totalDuration: record.endedAt === null ? null : (record.endedAt - record.connectedAt) / 1000,
 		userId: record.userId,
+		userEmail: record.userEmail,
 		metadata: JSON.stringify({
 			handshakeCount: record.handshakeCount,
 			requestCount: record.requestCount,

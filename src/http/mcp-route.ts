@@ -4,6 +4,10 @@
  * the session object then validates the session itself and serves the request.
  */
 import type { Context } from "hono";
+import { requestPrincipal } from "../auth/request-principal";
+import { ownerOf } from "../auth/session-owner";
+import { readConfig } from "../config";
+import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { Header } from "../mcp/protocol";
 import {
@@ -13,6 +17,7 @@ import {
 	validateContentType,
 	validateProtocolVersion,
 } from "../mcp/request-validation";
+import { enforceSessionLimit } from "../session/session-limits";
 import {
 	openSession,
 	serveInSession,
@@ -34,22 +39,30 @@ export async function mcpPost(c: McpContext): Promise<Response> {
 	const parsed = parseMessages(text, headerVersion);
 	if (parsed instanceof McpHttpError) throw parsed;
 
+	const config = readConfig(c.env);
+	const principal = await requestPrincipal(c);
 	const call = {
 		url: request.url,
 		headers: forwardedHeaders(request.headers),
 		body: parsed.body,
+		...ownerOf(principal, config),
 	};
 	const candidates = sessionCandidates(request.headers);
-	return parsed.isInitialize
-		? openSession(c.env.MCP_SESSION, call, candidates)
-		: serveInSession(c.env.MCP_SESSION, call, candidates);
+	if (!parsed.isInitialize) return serveInSession(c.env.MCP_SESSION, call, candidates);
+	return openSession(c.env.MCP_SESSION, call, candidates, async () => {
+		if (principal) {
+			const db = openDatabase(c.env.DB);
+			await enforceSessionLimit(c.env.MCP_SESSION, db, config, principal.userId);
+		}
+	});
 }
 
 /** DELETE /mcp: the client ends its session. */
 export async function mcpDelete(c: McpContext): Promise<Response> {
 	const version = validateProtocolVersion(c.req.raw);
 	if (version instanceof McpHttpError) throw version;
-	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers));
+	const { owner } = ownerOf(await requestPrincipal(c), readConfig(c.env));
+	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers), owner);
 }
 
 /**

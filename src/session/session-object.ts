@@ -18,7 +18,6 @@ import {
 	isJSONRPCRequest,
 	type JSONRPCMessage,
 } from "@modelcontextprotocol/sdk/types.js";
-import { readConfig } from "../config";
 import { type Database, openDatabase } from "../db/database";
 import { insertRequestRows } from "../db/request-rows";
 import type { DisconnectReason } from "../db/schema";
@@ -34,8 +33,10 @@ import {
 	endSession,
 	type Handshake,
 	isLive,
+	isOwnedBy,
 	type RequestRecord,
 	resumeSession,
+	type SessionOwner,
 	type SessionRecord,
 	touchSession,
 } from "./session-record";
@@ -58,7 +59,14 @@ export interface SessionCall {
 	readonly headers: Record<string, string>;
 	/** The parsed JSON-RPC body: one message, or a batch where the revision allows it. */
 	readonly body: JSONRPCMessage | JSONRPCMessage[];
+	/** The verified user making the request; null when auth is off (loopback development). */
+	readonly owner: SessionOwner | null;
+	/** Idle timeout for a session this call creates or resumes, in seconds, already clamped. */
+	readonly timeoutSeconds: number;
 }
+
+/** Reasons the server (not the client, not the clock) ends a session for. */
+export type ServerEndReason = Exclude<DisconnectReason, "timeout" | "client_terminated">;
 
 /** Whether `initialize` creates a session with a fresh id or resumes a live one. */
 export type OpenMode = "create" | "resume";
@@ -86,31 +94,31 @@ export class McpSessionObject extends DurableObject<Env> {
 	async open(call: SessionCall, mode: OpenMode): Promise<Response | null> {
 		this.#checkName(call.sessionId);
 		const now = Date.now();
-		const current = this.#liveSession(now);
 		const handshake = handshakeOf(call.body);
-		let record: SessionRecord;
 		if (mode === "resume") {
+			const current = this.#ownedLiveSession(now, call.owner);
 			if (!current) return null;
-			record = resumeSession(current, handshake, now);
+			const record = resumeSession(current, handshake, now, call.timeoutSeconds);
 			log.info("session.resumed", this.#fields(record, { handshakes: record.handshakeCount }));
-		} else {
-			if (this.#store.session() !== undefined) return null;
-			const { sessionTimeoutSeconds } = readConfig(this.env);
-			record = createSession(call.sessionId, handshake, now, sessionTimeoutSeconds);
-			log.info(
-				"session.created",
-				this.#fields(record, { protocolVersion: record.protocolVersion }),
-			);
+			this.#warm = true;
+			return this.#serve(record, call, 1);
 		}
+		if (this.#store.session() !== undefined) return null;
+		const record = createSession(call.sessionId, handshake, call.owner, now, call.timeoutSeconds);
+		log.info("session.created", this.#fields(record, { protocolVersion: record.protocolVersion }));
 		this.#warm = true;
-		return this.#serve(record, call, 1);
+		const response = await this.#serve(record, call, 1);
+		// The row exists in D1 before the client learns the id, so per-user limits and
+		// revocation (which find sessions through D1) never miss a new session.
+		await this.#sync().catch((error: unknown) => this.#scheduleRetry(error));
+		return response;
 	}
 
 	/** Serves a non-initialize POST in this session, or returns null if the session is not live. */
 	async serve(call: SessionCall): Promise<Response | null> {
 		this.#checkName(call.sessionId);
 		const now = Date.now();
-		const current = this.#liveSession(now);
+		const current = this.#ownedLiveSession(now, call.owner);
 		if (!current) return null;
 		if (!this.#warm) {
 			this.#warm = true;
@@ -122,12 +130,25 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	/** Ends the session at the client's request (HTTP DELETE): 204, or null if not live. */
-	async terminate(sessionId: string): Promise<Response | null> {
+	async terminate(sessionId: string, owner: SessionOwner | null): Promise<Response | null> {
 		this.#checkName(sessionId);
-		const current = this.#liveSession(Date.now());
+		const current = this.#ownedLiveSession(Date.now(), owner);
 		if (!current) return null;
 		this.#end(current, "client_terminated");
 		return new Response(null, { status: 204, headers: sessionHeaders(current.id) });
+	}
+
+	/**
+	 * Ends the session for a reason of the server's (revoked credentials, the
+	 * per-user limit, an admin), and waits until D1 shows it; false if it was not live.
+	 */
+	async end(sessionId: string, reason: ServerEndReason): Promise<boolean> {
+		this.#checkName(sessionId);
+		const current = this.#liveSession(Date.now());
+		if (!current) return false;
+		this.#end(current, reason);
+		await this.#sync().catch((error: unknown) => this.#scheduleRetry(error));
+		return true;
 	}
 
 	/**
@@ -212,6 +233,23 @@ export class McpSessionObject extends DurableObject<Env> {
 		this.#syncInBackground();
 	}
 
+	/**
+	 * The live session if it belongs to `owner`. Another user's session answers
+	 * exactly like an unknown one (the caller gets 404), and is logged.
+	 */
+	#ownedLiveSession(now: number, owner: SessionOwner | null): SessionRecord | undefined {
+		const record = this.#liveSession(now);
+		if (!record || isOwnedBy(record, owner)) return record;
+		log.warn(
+			"session.hijack_suspected",
+			this.#fields(record, {
+				requestUser: owner?.userId ?? "anonymous",
+				sessionUser: record.userId,
+			}),
+		);
+		return undefined;
+	}
+
 	/** The live session, ending it on the spot if its alarm is late. */
 	#liveSession(now: number): SessionRecord | undefined {
 		const record = this.#store.session();
@@ -227,7 +265,7 @@ export class McpSessionObject extends DurableObject<Env> {
 	/** Marks the session ended (no request is served after this) and finishes it in the background. */
 	#end(record: SessionRecord, reason: DisconnectReason): void {
 		this.#store.saveSession(endSession(record, reason, Date.now()));
-		if (reason === "client_terminated") log.info("session.terminated", this.#fields(record));
+		if (reason !== "timeout") log.info("session.terminated", this.#fields(record, { reason }));
 		this.#syncInBackground();
 	}
 

@@ -31,7 +31,15 @@ export interface SessionRecord {
 	/** Epoch ms at which the session ended; null while active. */
 	readonly endedAt: number | null;
 	readonly disconnectReason: DisconnectReason | null;
+	/** The user the session belongs to; null when it was opened without credentials (auth off on loopback). */
 	readonly userId: string | null;
+	readonly userEmail: string | null;
+}
+
+/** The user a request comes from, as the session object checks it. */
+export interface SessionOwner {
+	readonly userId: string;
+	readonly email: string;
 }
 
 /** What an `initialize` request tells about its client. */
@@ -59,6 +67,7 @@ export interface RequestRecord {
 export function createSession(
 	id: string,
 	handshake: Handshake,
+	owner: SessionOwner | null,
 	now: number,
 	timeoutSeconds: number,
 ): SessionRecord {
@@ -74,8 +83,14 @@ export function createSession(
 		handshakeCount: 1,
 		endedAt: null,
 		disconnectReason: null,
-		userId: null,
+		userId: owner?.userId ?? null,
+		userEmail: owner?.email ?? null,
 	};
+}
+
+/** True when a request from `owner` may use the session: the same user, or both anonymous. */
+export function isOwnedBy(record: SessionRecord, owner: SessionOwner | null): boolean {
+	return record.userId === (owner?.userId ?? null);
 }
 
 /** A live session after a new handshake: client facts refreshed, history kept. */
@@ -83,10 +98,14 @@ export function resumeSession(
 	record: SessionRecord,
 	handshake: Handshake,
 	now: number,
+	timeoutSeconds: number,
 ): SessionRecord {
+	const touched = touchSession({ ...record, timeoutSeconds }, now, 0);
 	return {
-		...touchSession(record, now, 0),
+		...touched,
 		...clientFields(handshake),
+		// The resuming client's timeout applies from now on, shorter or longer.
+		expiresAt: now + timeoutSeconds * 1000,
 		handshakeCount: record.handshakeCount + 1,
 	};
 }

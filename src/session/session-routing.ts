@@ -9,6 +9,7 @@ import { log } from "../log";
 import { Header } from "../mcp/protocol";
 import { isSessionId, mintSessionId, shortId } from "./session-id";
 import type { McpSessionObject, SessionCall } from "./session-object";
+import type { SessionOwner } from "./session-record";
 
 /** The namespace binding of session objects. */
 export type SessionNamespace = DurableObjectNamespace<McpSessionObject>;
@@ -49,6 +50,7 @@ export async function openSession(
 	namespace: SessionNamespace | undefined,
 	call: Omit<SessionCall, "sessionId">,
 	candidates: SessionCandidates,
+	beforeCreate: () => Promise<void> = async () => {},
 ): Promise<Response> {
 	for (const sessionId of candidates.ids) {
 		const response = await sessionStub(namespace, sessionId).open({ ...call, sessionId }, "resume");
@@ -61,6 +63,7 @@ export async function openSession(
 			reason: "unknown or expired",
 		});
 	}
+	await beforeCreate();
 	// A collision of 192-bit random ids is not expected; the loop only guards against it.
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const sessionId = mintSessionId();
@@ -90,9 +93,10 @@ export async function serveInSession(
 export async function terminateSession(
 	namespace: SessionNamespace | undefined,
 	candidates: SessionCandidates,
+	owner: SessionOwner | null,
 ): Promise<Response> {
 	for (const sessionId of candidates.ids) {
-		const response = await sessionStub(namespace, sessionId).terminate(sessionId);
+		const response = await sessionStub(namespace, sessionId).terminate(sessionId, owner);
 		if (response) return response;
 	}
 	throw missingOrUnknown(candidates);

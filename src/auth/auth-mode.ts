@@ -1,0 +1,18 @@
+/**
+ * When a request may go without credentials: only with `AUTH_MODE=off`, and
+ * only when it comes to a loopback host, so a deployed Worker can never be
+ * opened up by a variable (MCP security best practices: verify every request).
+ */
+import type { ServerConfig } from "../config";
+import { isLoopback } from "../http/origin";
+
+const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1"]);
+
+/** True when `request` is served without authentication. */
+export function isAuthOff(request: Request, config: ServerConfig): boolean {
+	if (config.authMode !== "off") return false;
+	if (!isLoopback(new URL(request.url))) return false;
+	// Behind Cloudflare (or wrangler dev) the peer address is known: it must be this machine too.
+	const peer = request.headers.get("cf-connecting-ip");
+	return peer === null || LOOPBACK_ADDRESSES.has(peer);
+}

@@ -1,0 +1,53 @@
+/**
+ * Verifies the caller of a request: an API token (`archon_...`) looked up in
+ * D1, or the props of an OAuth access token the provider has already verified.
+ * Every request is checked against D1, so a revoked token or a disabled user
+ * stops working at the next request.
+ */
+import type { Database } from "../db/database";
+import { findUser, principalForTokenHash, touchTokenLastUsed } from "../db/identity-queries";
+import { describeError } from "../errors";
+import { log } from "../log";
+import { hashApiToken, isApiToken } from "./credentials";
+import { isAuthProps, type Principal } from "./principal";
+
+/**
+ * The principal of an API token, or null. `defer` runs the `last_used_at`
+ * update after the response (pass `ctx.waitUntil`).
+ */
+export async function principalFromApiToken(
+	db: Database,
+	token: string,
+	defer: (work: Promise<unknown>) => void,
+	now = Date.now(),
+): Promise<Principal | null> {
+	if (!isApiToken(token)) return null;
+	const found = await principalForTokenHash(db, await hashApiToken(token), now);
+	if (!found) return null;
+	const { lastUsedAt: _lastUsedAt, ...principal } = found;
+	defer(
+		touchTokenLastUsed(db, principal.credential.id, now).catch((error: unknown) =>
+			log.warn("auth.last_used_update_failed", { error: describeError(error) }),
+		),
+	);
+	return principal;
+}
+
+/**
+ * The principal carried by verified provider props, re-checked against D1 for
+ * OAuth grants (the user may have been disabled since the grant). API-token
+ * props were resolved from D1 in this very request.
+ */
+export async function principalFromProps(db: Database, props: unknown): Promise<Principal | null> {
+	if (!isAuthProps(props)) return null;
+	if (props.credential.kind === "api_token") return props;
+	const user = await findUser(db, props.userId);
+	if (!user || user.disabledAt !== null) return null;
+	return { ...props, email: user.email, role: user.role };
+}
+
+/** The bearer token of an `Authorization` header, or null. */
+export function bearerToken(header: string | null | undefined): string | null {
+	const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+	return match?.[1] ?? null;
+}
