@@ -16,7 +16,7 @@ export default defineConfig(async () => {
 				miniflare: {
 					// Auth is off for loopback requests (http://localhost), as with `npm start`;
 					// tests about auth use a public host, where it is always required.
-					bindings: { TEST_MIGRATIONS: migrations, AUTH_MODE: "off" },
+					bindings: { TEST_MIGRATIONS: migrations, AUTH_MODE: "off", MAX_SESSIONS_PER_USER: "3" },
 				},
 			}),
 		],

@@ -1,9 +1,10 @@
 /**
- * Worker entry: the HTTP app is the default export; the session Durable
- * Object class is exported by name for the `MCP_SESSION` binding.
+ * Worker entry: the HTTP app behind the OAuth gateway is the default export;
+ * the session Durable Object class is exported by name for `MCP_SESSION`.
  */
+import { createWorker } from "./auth/oauth-gateway";
 import { createApp } from "./http/app";
 
 export { McpSessionObject } from "./session/session-object";
 
-export default createApp();
+export default createWorker(createApp()) satisfies ExportedHandler<Env>;

@@ -1,10 +1,10 @@
 /**
  * Queries on `archon_mcp_sessions`. Every function takes the database first.
  */
-import { and, asc, count, eq, sql } from "drizzle-orm";
+import { and, asc, count, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { SessionRecord } from "../session/session-record";
 import type { Database } from "./database";
-import { mcpSessions } from "./schema";
+import { mcpRequests, mcpSessions, type SessionStatus } from "./schema";
 
 /**
  * The statement that makes the D1 row match a session record. A row that has
@@ -69,4 +69,41 @@ function toSessionRow(record: SessionRecord): typeof mcpSessions.$inferInsert {
 			timeoutSeconds: record.timeoutSeconds,
 		}),
 	};
+}
+
+/** Filters of a session listing; all optional. */
+export interface SessionFilter {
+	readonly userId?: string;
+	readonly status?: SessionStatus;
+	readonly clientType?: string;
+}
+
+/** A page of session rows, most recently active first. */
+export async function listSessions(
+	db: Database,
+	filter: SessionFilter,
+	page: { limit: number; offset: number },
+) {
+	const conditions: SQL[] = [];
+	if (filter.userId !== undefined) conditions.push(eq(mcpSessions.userId, filter.userId));
+	if (filter.status !== undefined) conditions.push(eq(mcpSessions.status, filter.status));
+	if (filter.clientType !== undefined)
+		conditions.push(eq(mcpSessions.clientType, filter.clientType));
+	return db
+		.select()
+		.from(mcpSessions)
+		.where(conditions.length > 0 ? and(...conditions) : undefined)
+		.orderBy(desc(mcpSessions.lastActivity))
+		.limit(page.limit)
+		.offset(page.offset);
+}
+
+/** The latest requests of a session, newest first. */
+export async function latestRequests(db: Database, sessionId: string, limit: number) {
+	return db
+		.select()
+		.from(mcpRequests)
+		.where(eq(mcpRequests.sessionId, sessionId))
+		.orderBy(desc(mcpRequests.timestamp))
+		.limit(limit);
 }

@@ -4,20 +4,20 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
+import { showAuthorizePage, submitAuthorizePage } from "../auth/authorize-page";
 import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
+import { createAdminRoutes } from "./admin-routes";
 import { healthRoute } from "./health-route";
 import { mcpDelete, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
-import { originGuard } from "./origin";
 
 /** Creates the app. The Worker entry default-exports one instance. */
 export function createApp() {
 	const app = new Hono<{ Bindings: Env }>();
-	app.use("*", originGuard);
 	app.use(
 		"*",
 		cors({
-			// Only origins that passed the guard get here, so echoing them back is safe.
+			// Only origins that passed the origin check (in the Worker entry) get here, so echoing them is safe.
 			origin: (origin) => origin,
 			allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
 			allowHeaders: ALLOWED_REQUEST_HEADERS,
@@ -28,6 +28,9 @@ export function createApp() {
 	app.get("/health", healthRoute);
 	// Liveness without dependencies: also the ceiling the benchmark compares tool calls against.
 	app.get("/health/live", (c) => c.text("ok"));
+	app.get("/authorize", showAuthorizePage);
+	app.post("/authorize", submitAuthorizePage);
+	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);
 	app.on(["GET", "PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);

@@ -4,8 +4,7 @@
  * allow-list is refused with 403 before anything else runs. Requests without
  * an Origin header (agents, CLIs) pass.
  */
-import { createMiddleware } from "hono/factory";
-import { readConfig } from "../config";
+import type { ServerConfig } from "../config";
 import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { log } from "../log";
 
@@ -38,13 +37,19 @@ export function isLoopback(url: URL): boolean {
 	return LOOPBACK_HOSTS.has(url.hostname);
 }
 
-/** Middleware refusing disallowed browser origins with 403. */
-export const originGuard = createMiddleware<{ Bindings: Env }>(async (c, next) => {
-	const origin = c.req.header("origin") ?? null;
-	const url = new URL(c.req.url);
-	if (isAllowedOrigin(origin, url, readConfig(c.env).allowedOrigins)) return next();
+/**
+ * The 403 for a browser request from an origin outside the allow-list, or
+ * undefined. Runs first, before authentication and routing.
+ */
+export function rejectDisallowedOrigin(
+	request: Request,
+	config: ServerConfig,
+): Response | undefined {
+	const origin = request.headers.get("origin");
+	const url = new URL(request.url);
+	if (isAllowedOrigin(origin, url, config.allowedOrigins)) return undefined;
 	log.warn("request.origin_rejected", { origin: origin ?? "", path: url.pathname });
 	return errorResponse(
 		new McpHttpError(403, JsonRpcCode.ServerError, "Forbidden: origin not allowed"),
 	);
-});
+}

@@ -25,6 +25,8 @@ export interface PostOptions {
 	/** Sent as `MCP-Protocol-Version`; null leaves it out. Defaults to `PROTOCOL_VERSION`. */
 	version?: string | null;
 	headers?: Record<string, string>;
+	/** The endpoint; defaults to `MCP_URL` (loopback, where auth is off in tests). */
+	url?: string;
 }
 
 /** Sends a request to the Worker under test. */
@@ -40,7 +42,7 @@ export function post(body: unknown, options: PostOptions = {}): Promise<Response
 	const version = options.version === undefined ? PROTOCOL_VERSION : options.version;
 	if (version !== null) headers["mcp-protocol-version"] = version;
 	Object.assign(headers, options.headers);
-	return fetchWorker(MCP_URL, {
+	return fetchWorker(options.url ?? MCP_URL, {
 		method: "POST",
 		headers,
 		body: typeof body === "string" ? body : JSON.stringify(body),

@@ -1,0 +1,171 @@
+/**
+ * The admin view of sessions, over HTTP: `/api/...`. Callers authenticate with
+ * an API token. Admins see and end every session; members only their own, and
+ * another user's session is a 404 to them, as on `/mcp`.
+ */
+import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { bearerToken, principalFromApiToken } from "../auth/authenticate";
+import type { Principal } from "../auth/principal";
+import { unauthorized } from "../auth/request-principal";
+import { endSessionsOfUser } from "../auth/revocation";
+import { openDatabase } from "../db/database";
+import { disableUser, findToken, findUser, revokeToken } from "../db/identity-queries";
+import type { SessionStatus } from "../db/schema";
+import {
+	findSessionRow,
+	latestRequests,
+	listSessions,
+	type SessionFilter,
+} from "../db/session-rows";
+import { JsonRpcCode, McpHttpError } from "../errors";
+import { sessionStub } from "../session/session-routing";
+
+type AdminEnv = { Bindings: Env; Variables: { principal: Principal } };
+
+/** Page size bounds of session listings. */
+const PAGE_SIZE = { default: 50, max: 200 } as const;
+
+/** Requests shown with one session. */
+const LATEST_REQUESTS = 50;
+
+const STATUSES: readonly SessionStatus[] = ["active", "expired", "disconnected"];
+
+const requireToken = createMiddleware<AdminEnv>(async (c, next) => {
+	const token = bearerToken(c.req.header("authorization"));
+	const principal = token
+		? await principalFromApiToken(openDatabase(c.env.DB), token, (work) =>
+				c.executionCtx.waitUntil(work),
+			)
+		: null;
+	if (!principal) throw unauthorized(c.req.url, token ? "invalid_token" : undefined);
+	c.set("principal", principal);
+	await next();
+	c.header("Cache-Control", "no-store");
+});
+
+/** The `/api` routes. */
+export function createAdminRoutes() {
+	const api = new Hono<AdminEnv>();
+	api.use("*", requireToken);
+
+	api.get("/sessions", async (c) => {
+		const principal = c.get("principal");
+		const filter = parseFilter(c.req.query(), principal);
+		const page = parsePage(c.req.query());
+		const sessions = await listSessions(openDatabase(c.env.DB), filter, page);
+		return c.json({
+			sessions,
+			nextOffset: sessions.length === page.limit ? page.offset + page.limit : null,
+		});
+	});
+
+	api.get("/sessions/:id", async (c) => {
+		const db = openDatabase(c.env.DB);
+		const session = await visibleSession(db, c.req.param("id"), c.get("principal"));
+		return c.json({
+			session,
+			requests: await latestRequests(db, session.sessionId, LATEST_REQUESTS),
+		});
+	});
+
+	api.delete("/sessions/:id", async (c) => {
+		const db = openDatabase(c.env.DB);
+		const session = await visibleSession(db, c.req.param("id"), c.get("principal"));
+		const ended = await sessionStub(c.env.MCP_SESSION, session.sessionId).end(
+			session.sessionId,
+			"admin_terminated",
+		);
+		if (!ended) throw notFound("Session is not live");
+		return c.body(null, 204);
+	});
+
+	api.get("/users/:id/sessions", async (c) => {
+		const principal = c.get("principal");
+		const userId = c.req.param("id");
+		if (principal.role !== "admin" && principal.userId !== userId) throw notFound("User not found");
+		const filter = { ...parseFilter(c.req.query(), principal), userId };
+		const sessions = await listSessions(openDatabase(c.env.DB), filter, parsePage(c.req.query()));
+		return c.json({ sessions });
+	});
+
+	api.post("/users/:id/disable", async (c) => {
+		if (c.get("principal").role !== "admin") throw forbidden();
+		const db = openDatabase(c.env.DB);
+		const user = await findUser(db, c.req.param("id"));
+		if (!user) throw notFound("User not found");
+		await disableUser(db, user.id, Date.now());
+		const endedSessions = await endSessionsOfUser(c.env.MCP_SESSION, db, user.id, "revoked");
+		return c.json({ endedSessions });
+	});
+
+	api.post("/tokens/:id/revoke", async (c) => {
+		const principal = c.get("principal");
+		const db = openDatabase(c.env.DB);
+		const token = await findToken(db, c.req.param("id"));
+		if (!token || (principal.role !== "admin" && token.userId !== principal.userId)) {
+			throw notFound("Token not found");
+		}
+		await revokeToken(db, token.id, Date.now());
+		const endedSessions = await endSessionsOfUser(c.env.MCP_SESSION, db, token.userId, "revoked");
+		return c.json({ endedSessions });
+	});
+
+	return api;
+}
+
+/** The session row if the caller may see it; another user's session is "not found" to a member. */
+async function visibleSession(
+	db: ReturnType<typeof openDatabase>,
+	sessionId: string,
+	principal: Principal,
+) {
+	const session = await findSessionRow(db, sessionId);
+	if (!session || (principal.role !== "admin" && session.userId !== principal.userId)) {
+		throw notFound("Session not found");
+	}
+	return session;
+}
+
+function parseFilter(query: Record<string, string>, principal: Principal): SessionFilter {
+	const status = query.status;
+	if (status !== undefined && !(STATUSES as readonly string[]).includes(status)) {
+		throw badRequest(`status must be one of ${STATUSES.join(", ")}`);
+	}
+	const requestedUser = query.user;
+	if (
+		principal.role !== "admin" &&
+		requestedUser !== undefined &&
+		requestedUser !== principal.userId
+	) {
+		throw forbidden();
+	}
+	return {
+		userId: principal.role === "admin" ? requestedUser : principal.userId,
+		status: status as SessionStatus | undefined,
+		clientType: query.client_type,
+	};
+}
+
+function parsePage(query: Record<string, string>): { limit: number; offset: number } {
+	const limit = query.limit === undefined ? PAGE_SIZE.default : Number(query.limit);
+	const offset = query.offset === undefined ? 0 : Number(query.offset);
+	if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE.max) {
+		throw badRequest(`limit must be a whole number from 1 to ${PAGE_SIZE.max}`);
+	}
+	if (!Number.isInteger(offset) || offset < 0)
+		throw badRequest("offset must be a whole number ≥ 0");
+	return { limit, offset };
+}
+
+function badRequest(message: string): McpHttpError {
+	return new McpHttpError(400, JsonRpcCode.InvalidParams, `Bad Request: ${message}`);
+}
+
+function forbidden(): McpHttpError {
+	return new McpHttpError(403, JsonRpcCode.ServerError, "Forbidden: admin role required");
+}
+
+function notFound(message: string): McpHttpError {
+	return new McpHttpError(404, JsonRpcCode.ServerError, message);
+}
