@@ -5,6 +5,10 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { MCPClient, type MCPClientOptions } from "../../src/client/index";
+import { type SessionRowRaw, sessionRow } from "../helpers/d1";
+import { syncMirror } from "../helpers/mcp";
+
+export { sessionStub, structured } from "../helpers/mcp";
 
 /** The MCP endpoint as the tests reach it. */
 export const MCP_URL = "http://localhost/mcp";
@@ -101,41 +105,20 @@ export function errorResponse(
 	);
 }
 
-/** The stub of a session's Durable Object. */
-export function sessionStub(sessionId: string) {
-	return env.MCP_SESSION.get(env.MCP_SESSION.idFromName(sessionId));
-}
-
-/** A row of `archon_mcp_sessions`, the columns these tests read. */
-export interface SessionRow {
-	session_id: string;
-	client_name: string | null;
-	status: string;
-	disconnect_reason: string | null;
-	metadata: string | null;
-}
-
 /** Flushes the session's mirror, then reads its D1 row. */
-export async function mirroredRow(sessionId: string): Promise<SessionRow | null> {
-	await sessionStub(sessionId).syncMirror();
-	return env.DB.prepare("SELECT * FROM archon_mcp_sessions WHERE session_id = ?")
-		.bind(sessionId)
-		.first<SessionRow>();
+export async function mirroredRow(sessionId: string): Promise<SessionRowRaw | null> {
+	await syncMirror(sessionId);
+	return sessionRow(sessionId);
 }
 
 /** Every D1 session row of a client name (flush the sessions first). */
-export async function rowsOfClient(clientName: string): Promise<SessionRow[]> {
+export async function rowsOfClient(clientName: string): Promise<SessionRowRaw[]> {
 	const { results } = await env.DB.prepare(
 		"SELECT * FROM archon_mcp_sessions WHERE client_name = ?",
 	)
 		.bind(clientName)
-		.all<SessionRow>();
+		.all<SessionRowRaw>();
 	return results;
-}
-
-/** The structured content of a tool result. */
-export function structured(result: { structuredContent?: unknown }): Record<string, unknown> {
-	return result.structuredContent as Record<string, unknown>;
 }
 
 function rpcMethodOf(body: unknown): string | undefined {
