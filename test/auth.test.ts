@@ -180,7 +180,10 @@ describe("per-client session timeout", () => {
 					headers: bearer(user.token),
 				}),
 			);
-			expect(info.result?.structuredContent).toMatchObject({ timeoutSeconds: applied });
+			expect(info.result?.structuredContent).toMatchObject({
+				timeoutSeconds: applied,
+				user: user.email,
+			});
 		});
 	}
 });

@@ -15,7 +15,7 @@ export function registerSessionInfo(server: McpServer, context: ToolContext): vo
 		{
 			title: "Session info",
 			description:
-				"Describes this MCP session (id, client, connection time, last activity, request count, idle timeout) and counts the server's active sessions.",
+				"Describes this MCP session (id, user, client, connection time, last activity, request count, idle timeout) and counts the server's active sessions.",
 			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
 		async () => {
@@ -24,6 +24,7 @@ export function registerSessionInfo(server: McpServer, context: ToolContext): vo
 			const activeSessions = await countActiveSessions(openDatabase(context.env.DB));
 			return jsonResult({
 				sessionId: session.id,
+				user: session.userEmail,
 				clientType: session.clientType,
 				clientName: session.clientName,
 				clientVersion: session.clientVersion,
