@@ -1,0 +1,20 @@
+/**
+ * Every admin command, in the order `help` lists them.
+ */
+import { clientTimeout } from "./client-commands.ts";
+import type { AdminCommand } from "./command-types.ts";
+import { tokenCreate, tokenList, tokenRevoke } from "./token-commands.ts";
+import { userAdd, userDisable, userEnable, userList, userPassword } from "./user-commands.ts";
+
+/** The commands of `npm run admin`. */
+export const COMMANDS: readonly AdminCommand[] = [
+	userAdd,
+	userList,
+	userDisable,
+	userEnable,
+	userPassword,
+	tokenCreate,
+	tokenList,
+	tokenRevoke,
+	clientTimeout,
+];
