@@ -1,0 +1,24 @@
+/**
+ * What every live check gets: the running server and the suite's settings.
+ */
+import type { DevServer } from "../lib/dev-server.ts";
+import type { ClientInfo } from "../lib/mcp-http.ts";
+
+/** Idle timeout the suite starts the server with (the server's minimum, 10 seconds). */
+export const LIVE_SESSION_TIMEOUT_SECONDS = 10;
+
+/** How long to wait for the background D1 mirror to show a change (10 seconds). */
+export const MIRROR_TIMEOUT_MS = 10_000;
+
+/** The client the suite's raw requests introduce themselves as; "archon" maps to client type "Archon Client". */
+export const LIVE_CLIENT: ClientInfo = { name: "archon-live-suite", version: "4.0.0-live" };
+
+/** The client type the server derives from `LIVE_CLIENT.name` (src/session/client-type.ts). */
+export const LIVE_CLIENT_TYPE = "Archon Client";
+
+/** Shared by the checks of one run. */
+export interface LiveContext {
+	readonly server: DevServer;
+	/** A temporary directory for files the checks write (e.g. the Inspector's home); removed after the run. */
+	readonly workDir: string;
+}
