@@ -1,5 +1,3 @@
-// `Symbol.asyncDispose` and `AsyncDisposable`: not in the es2024 lib. Drop this line once tsconfig.json lists "esnext.disposable".
-/// <reference lib="esnext.disposable" />
 /**
  * `MCPClient`: the official MCP SDK `Client` over its Streamable HTTP
  * transport, kept usable through session expiry, client restarts and flaky
