@@ -170,7 +170,8 @@ export class McpSessionObject extends DurableObject<Env> {
 		const now = Date.now();
 		const expiryDue = this.#store.alarmPurpose() === "expiry" || now >= record.expiresAt;
 		if (record.status === "active" && expiryDue) {
-			// A request that arrived after this alarm was queued has scheduled a newer one.
+			// Inside alarm(), getAlarm() is null unless setAlarm() ran since the alarm started
+			// (Durable Objects alarms API): a request that came in meanwhile slid the deadline.
 			if ((await this.#store.scheduledAlarm()) !== null) return;
 			this.#store.saveSession(endSession(record, "timeout", now));
 			log.info("session.expired", this.#fields(record, { idleSeconds: record.timeoutSeconds }));
