@@ -51,6 +51,11 @@ async function main(): Promise<number> {
 		process.exit(1);
 	}, SUITE_DEADLINE_MS);
 	const workDir = mkdtempSync(join(tmpdir(), "archon-live-work-"));
+	// On Ctrl-C or a deadline `finally` does not run; the report still closes and the files go.
+	process.once("exit", () => {
+		runner.abort("interrupted");
+		rmSync(workDir, { recursive: true, force: true });
+	});
 	let server: DevServer | undefined;
 	try {
 		try {
