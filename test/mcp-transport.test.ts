@@ -248,3 +248,18 @@ describe("GET /health", () => {
 		expect(await response.text()).toBe("ok");
 	});
 });
+
+describe("Host validation (DNS rebinding)", () => {
+	it("refuses plain HTTP to a host that is not loopback, even from its own origin", async () => {
+		await expectNoObjectWoken(async () => {
+			for (const path of ["/mcp", "/health", "/.well-known/oauth-authorization-server"]) {
+				const response = await fetchWorker(`http://rebind.example.com:8787${path}`, {
+					method: path === "/mcp" ? "POST" : "GET",
+					headers: { ...POST_HEADERS, origin: "http://rebind.example.com:8787" },
+					body: path === "/mcp" ? JSON.stringify(initializeRequest()) : undefined,
+				});
+				await expectErrorResponse(response, 403, -32000);
+			}
+		});
+	});
+});

@@ -70,3 +70,30 @@ describe("origin rules", () => {
 		expect(isAllowedOrigin(origin, url, allowed)).toBe(expected);
 	});
 });
+
+describe("configuration errors at the front door", () => {
+	it("answer a generic 500 without details", async () => {
+		const { createWorker } = await import("../src/auth/oauth-gateway");
+		const { createApp } = await import("../src/http/app");
+		const { env } = await import("cloudflare:workers");
+		const worker = createWorker(createApp());
+		const broken = { ...env, SESSION_TIMEOUT_SECONDS: "soon" };
+		const response = await (worker.fetch as NonNullable<typeof worker.fetch>)(
+			new Request("http://localhost/health") as Request<unknown, IncomingRequestCfProperties>,
+			broken,
+			{
+				waitUntil: () => {},
+				passThroughOnException: () => {},
+				props: {},
+			} as unknown as ExecutionContext,
+		);
+		expect(response.status).toBe(500);
+		const body = await response.text();
+		expect(JSON.parse(body)).toEqual({
+			jsonrpc: "2.0",
+			error: { code: -32603, message: "Internal error" },
+			id: null,
+		});
+		expect(body).not.toContain("SESSION_TIMEOUT_SECONDS");
+	});
+});

@@ -11,7 +11,8 @@ import { OAuthProvider } from "@cloudflare/workers-oauth-provider";
 import type { Hono } from "hono";
 import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
-import { rejectDisallowedOrigin } from "../http/origin";
+import { errorResponse } from "../errors";
+import { rejectUnsafeRequest } from "../http/origin";
 import { isAuthOff } from "./auth-mode";
 import { principalFromApiToken } from "./authenticate";
 
@@ -48,13 +49,18 @@ export function createWorker(app: Hono<{ Bindings: Env }>): ExportedHandler<Env>
 		return provider;
 	};
 	return {
-		fetch(request, env, ctx) {
-			const config = readConfig(env);
-			// DNS-rebinding defence comes before anything else, authentication included.
-			const refused = rejectDisallowedOrigin(request, config);
-			if (refused) return refused;
-			if (isAuthOff(request, config)) return app.fetch(request, env, ctx);
-			return providerFor(new URL(request.url).origin).fetch(request, env, ctx);
+		async fetch(request, env, ctx) {
+			try {
+				const config = readConfig(env);
+				// DNS-rebinding defence comes before anything else, authentication included.
+				const refused = rejectUnsafeRequest(request, config);
+				if (refused) return refused;
+				if (isAuthOff(request, config)) return await app.fetch(request, env, ctx);
+				return await providerFor(new URL(request.url).origin).fetch(request, env, ctx);
+			} catch (error) {
+				// Outside the app's own error handler (configuration, the provider): still no stack trace on the wire.
+				return errorResponse(error);
+			}
 		},
 	};
 }

@@ -1,5 +1,5 @@
 /**
- * Origin validation against DNS rebinding (2025-06-18 transports §2.0.1,
+ * Host and Origin validation against DNS rebinding (2025-06-18 transports §2.0.1,
  * security best practices): a browser request from an origin outside the
  * allow-list is refused with 403 before anything else runs. Requests without
  * an Origin header (agents, CLIs) pass.
@@ -38,18 +38,26 @@ export function isLoopback(url: URL): boolean {
 }
 
 /**
- * The 403 for a browser request from an origin outside the allow-list, or
- * undefined. Runs first, before authentication and routing.
+ * The 403 for a request this server must not answer, or undefined. Runs
+ * first, before authentication and routing:
+ * - plain HTTP to a host that is not loopback. On Cloudflare every real
+ *   request is HTTPS; on a local server a non-loopback `Host` over HTTP is
+ *   what DNS rebinding looks like (the page's Origin then matches that Host,
+ *   so the Origin check alone would let it through);
+ * - a browser Origin outside the allow-list.
  */
-export function rejectDisallowedOrigin(
-	request: Request,
-	config: ServerConfig,
-): Response | undefined {
+export function rejectUnsafeRequest(request: Request, config: ServerConfig): Response | undefined {
 	const origin = request.headers.get("origin");
 	const url = new URL(request.url);
+	if (url.protocol === "http:" && !isLoopback(url)) {
+		log.warn("request.host_rejected", { host: url.host, path: url.pathname });
+		return forbidden("Forbidden: plain HTTP is served on loopback hosts only; use HTTPS");
+	}
 	if (isAllowedOrigin(origin, url, config.allowedOrigins)) return undefined;
 	log.warn("request.origin_rejected", { origin: origin ?? "", path: url.pathname });
-	return errorResponse(
-		new McpHttpError(403, JsonRpcCode.ServerError, "Forbidden: origin not allowed"),
-	);
+	return forbidden("Forbidden: origin not allowed");
+}
+
+function forbidden(message: string): Response {
+	return errorResponse(new McpHttpError(403, JsonRpcCode.ServerError, message));
 }
