@@ -2,7 +2,7 @@
  * `npm run test:conformance`: the official MCP conformance suite
  * (`@modelcontextprotocol/conformance`, server scenarios) against a real
  * `wrangler dev` (issue 4). Starts its own server on a free loopback port
- * with throwaway state, runs the active suite with the baseline in
+ * with throwaway state and the fixtures on (`CONFORMANCE=on`), runs the active suite with the baseline in
  * `expected-failures.yml`, prints a per-scenario tally, and exits with the
  * suite's status: non-zero on a failure not in the baseline, or on a
  * baseline entry that now passes. Extra arguments go to the suite, e.g.
@@ -23,6 +23,15 @@ const BASELINE = "conformance/expected-failures.yml";
 /** Where the suite writes `checks.json` per scenario; gitignored, replaced on every run. */
 const RESULTS_DIR = join(PROJECT_ROOT, ".wrangler/conformance-results");
 
+/**
+ * Worker variables of the server under test: anonymous loopback clients, and
+ * the conformance fixtures (`src/mcp/conformance/`), which only this variable turns on.
+ */
+const SERVER_VARS: Readonly<Record<string, string>> = {
+	...ANONYMOUS_LOOPBACK_VARS,
+	CONFORMANCE: "on",
+};
+
 /** Hard limit for the suite itself (150 seconds; about 30 scenarios of a few seconds each). */
 const SUITE_TIMEOUT_MS = 150_000;
 
@@ -36,7 +45,7 @@ interface ConformanceCheck {
 async function main(): Promise<number> {
 	const server = await DevServer.start({
 		label: "archon-conformance",
-		vars: ANONYMOUS_LOOPBACK_VARS,
+		vars: SERVER_VARS,
 	});
 	try {
 		console.log(`wrangler dev pid ${server.pid} on ${server.origin}`);

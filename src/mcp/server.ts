@@ -6,6 +6,11 @@
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
 import { SERVER_NAME, SERVER_VERSION } from "../version";
+import {
+	CONFORMANCE_CAPABILITIES,
+	conformanceFixturesOn,
+	registerConformanceFixtures,
+} from "./conformance";
 import type { ToolContext } from "./tool-context";
 import { registerHealthCheck } from "./tools/health-check";
 import { registerSessionInfo } from "./tools/session-info";
@@ -19,15 +24,18 @@ const TOOLS = [registerHealthCheck, registerSessionInfo] as const;
 /** Creates an MCP server with every tool registered against `context`. */
 export function createMcpServer(context: ToolContext): McpServer {
 	validator ??= new AjvJsonSchemaValidator();
+	const fixtures = conformanceFixturesOn(context.env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION, title: "Archon MCP" },
 		{
-			capabilities: { tools: {}, logging: {} },
+			capabilities: { tools: {}, logging: {}, ...(fixtures ? CONFORMANCE_CAPABILITIES : {}) },
 			jsonSchemaValidator: validator,
 			instructions:
 				"Archon MCP server. Call health_check to see server status and session_info to inspect this session.",
 		},
 	);
 	for (const register of TOOLS) register(server, context);
+	// Test fixtures of the official conformance suite, only with CONFORMANCE=on (issue 4).
+	if (fixtures) registerConformanceFixtures(server, context);
 	return server;
 }

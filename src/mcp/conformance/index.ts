@@ -1,0 +1,38 @@
+/**
+ * The fixtures of the official MCP conformance suite (issue 4): tools,
+ * resources, a resource template, prompts, completion and resource
+ * subscriptions, as `@modelcontextprotocol/conformance` expects them. They
+ * are registered only when the Worker variable `CONFORMANCE` is `"on"`
+ * (`conformance/run.ts` sets it), never in a deployment.
+ *
+ * @example
+ * // src/mcp/server.ts
+ * const fixtures = conformanceFixturesOn(context.env);
+ * const server = new McpServer(info, {
+ *   capabilities: { tools: {}, logging: {}, ...(fixtures ? CONFORMANCE_CAPABILITIES : {}) },
+ * });
+ * if (fixtures) registerConformanceFixtures(server, context);
+ */
+import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { ToolContext } from "../tool-context";
+import { registerFixtureClientRequests } from "./fixture-client-requests";
+import { registerFixturePrompts } from "./fixture-prompts";
+import { registerFixtureResources } from "./fixture-resources";
+import { conformanceFixturesOn } from "./fixture-switch";
+import { registerFixtureTools } from "./fixture-tools";
+
+export { CONFORMANCE_CAPABILITIES, CONFORMANCE_ON, conformanceFixturesOn } from "./fixture-switch";
+
+/**
+ * Registers every conformance fixture on `server` when `context.env` turns
+ * them on, and nothing otherwise. The server must declare
+ * `CONFORMANCE_CAPABILITIES` for the prompts and subscriptions to be served.
+ */
+export function registerConformanceFixtures(server: McpServer, context: ToolContext): void {
+	// Checked here as well as by the caller, so no call site can register the fixtures by mistake.
+	if (!conformanceFixturesOn(context.env)) return;
+	registerFixtureTools(server);
+	registerFixtureClientRequests(server);
+	registerFixtureResources(server);
+	registerFixturePrompts(server);
+}
