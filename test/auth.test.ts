@@ -296,6 +296,7 @@ describe("admin API", () => {
 		);
 		expect((await adminApi(member.token, `/users/${other.id}/sessions`)).status).toBe(404);
 
+		await syncMirror(mine);
 		const detail = (await (await adminApi(member.token, `/sessions/${mine}`)).json()) as {
 			session: { sessionId: string };
 			requests: Array<{ method: string }>;

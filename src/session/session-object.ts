@@ -42,6 +42,9 @@ import {
 } from "./session-record";
 import { SessionStore } from "./session-store";
 
+/** Requests finishing within this window share one D1 mirror write (milliseconds). */
+const MIRROR_DEBOUNCE_MS = 25;
+
 /** Delay before retrying a D1 mirror write that failed (30 seconds). */
 const MIRROR_RETRY_DELAY_MS = 30_000;
 
@@ -78,6 +81,8 @@ export class McpSessionObject extends DurableObject<Env> {
 	/** True once this instance has served or created its session; false after every restart. */
 	#warm = false;
 	#syncing: Promise<void> | undefined;
+	/** A background sync is scheduled and has not started yet. */
+	#syncPending = false;
 	#syncAgain = false;
 
 	constructor(ctx: DurableObjectState, env: Env) {
@@ -156,7 +161,12 @@ export class McpSessionObject extends DurableObject<Env> {
 	 * request rows still queued (0 when the mirror is current). For tests and admin tools.
 	 */
 	async syncMirror(): Promise<number> {
-		await this.#sync();
+		try {
+			await this.#sync();
+		} catch (error) {
+			await this.#scheduleRetry(error);
+			throw error;
+		}
 		return this.#store.session() ? this.#store.outbox(OUTBOX_BATCH_ROWS).length : 0;
 	}
 
@@ -270,8 +280,15 @@ export class McpSessionObject extends DurableObject<Env> {
 		this.#syncInBackground();
 	}
 
+	/** Starts a D1 sync shortly; requests finishing meanwhile share it, so a burst costs one write. */
 	#syncInBackground(): void {
-		this.ctx.waitUntil(this.#sync().catch((error: unknown) => this.#scheduleRetry(error)));
+		if (this.#syncPending) return;
+		this.#syncPending = true;
+		const later = new Promise((resolve) => setTimeout(resolve, MIRROR_DEBOUNCE_MS)).then(() => {
+			this.#syncPending = false;
+			return this.#sync();
+		});
+		this.ctx.waitUntil(later.catch((error: unknown) => this.#scheduleRetry(error)));
 	}
 
 	async #scheduleRetry(error: unknown): Promise<void> {
