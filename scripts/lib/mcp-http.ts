@@ -24,12 +24,14 @@ export interface ClientInfo {
 	readonly version: string;
 }
 
-/** Session headers of a request; both are optional. */
+/** Session and credential headers of a request; all are optional. */
 export interface SessionHeaders {
 	/** Sent as `Mcp-Session-Id` (and with it `MCP-Protocol-Version`). */
 	readonly sessionId?: string;
 	/** Sent as `X-Archon-Session-Id`. */
 	readonly archonSessionId?: string;
+	/** An API token (`archon_...`), sent as `Authorization: Bearer <token>`. */
+	readonly bearerToken?: string;
 }
 
 /** What a POST /mcp answered. */
@@ -84,6 +86,9 @@ export function mcpHeaders(session: SessionHeaders = {}): Record<string, string>
 	if (session.archonSessionId !== undefined) {
 		headers["x-archon-session-id"] = session.archonSessionId;
 	}
+	if (session.bearerToken !== undefined) {
+		headers.authorization = `Bearer ${session.bearerToken}`;
+	}
 	return headers;
 }
 
@@ -130,7 +135,10 @@ export async function openSession(
 	if (reply.status !== 200 || !reply.sessionId || !result) {
 		throw new Error(`initialize answered ${reply.status} ${JSON.stringify(reply.messages[0])}`);
 	}
-	const done = await postMcp(url, initializedNotification(), { sessionId: reply.sessionId });
+	const done = await postMcp(url, initializedNotification(), {
+		sessionId: reply.sessionId,
+		bearerToken: session.bearerToken,
+	});
 	if (done.status !== 202) throw new Error(`notifications/initialized answered ${done.status}`);
 	return reply.sessionId;
 }

@@ -18,6 +18,12 @@ export interface CheckTally {
 	readonly failed: number;
 }
 
+/** What a run may do around its checks. */
+export interface RunHooks<Context> {
+	/** Called before each check starts, e.g. to begin work that must not overlap an earlier one. */
+	readonly beforeCheck?: (check: Check<Context>) => void;
+}
+
 /** A check's expectation did not hold; the message is the reason printed after FAIL. */
 export class CheckFailure extends Error {
 	override readonly name = "CheckFailure";
@@ -53,11 +59,12 @@ export class CheckRunner<Context> {
 	}
 
 	/** Runs every check against `context`, prints one line per check, then the tally. */
-	async run(context: Context): Promise<CheckTally> {
+	async run(context: Context, hooks: RunHooks<Context> = {}): Promise<CheckTally> {
 		for (; this.#next < this.#checks.length && !this.#finished; this.#next++) {
 			const check = this.#checks[this.#next];
 			if (!check) continue;
 			try {
+				hooks.beforeCheck?.(check);
 				await check.run(context);
 				if (this.#finished) break;
 				this.#passed++;

@@ -3,9 +3,10 @@
  */
 import { randomBytes } from "node:crypto";
 import { type D1Row, pollD1, sqlString } from "../lib/d1.ts";
+import type { DevServer } from "../lib/dev-server.ts";
 import type { McpReply } from "../lib/mcp-http.ts";
 import { expect } from "./check-runner.ts";
-import { type LiveContext, MIRROR_TIMEOUT_MS } from "./live-context.ts";
+import { MIRROR_TIMEOUT_MS } from "./live-context.ts";
 
 /** JSON-RPC code of an unknown, expired or deleted session (src/errors.ts). */
 export const SESSION_NOT_FOUND_CODE = -32001;
@@ -34,17 +35,17 @@ export function unknownSessionId(): string {
 }
 
 /**
- * Waits for the session's D1 row to satisfy `accept` (the mirror writes in the
- * background) and returns it; fails with the last row seen.
+ * Waits for the session's D1 row in `server`'s state to satisfy `accept` (the
+ * mirror writes in the background) and returns it; fails with the last row seen.
  */
 export async function expectSessionRow(
-	context: LiveContext,
+	server: DevServer,
 	sessionId: string,
 	accept: (row: D1Row) => boolean,
 	what: string,
 ): Promise<D1Row> {
 	const { rows, accepted } = await pollD1(
-		context.server.persistDir,
+		server.persistDir,
 		`SELECT * FROM archon_mcp_sessions WHERE session_id = ${sqlString(sessionId)}`,
 		(found) => found[0] !== undefined && accept(found[0]),
 		MIRROR_TIMEOUT_MS,

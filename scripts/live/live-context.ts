@@ -1,8 +1,9 @@
 /**
- * What every live check gets: the running server and the suite's settings.
+ * What every live check gets: the running servers and the suite's settings.
  */
 import type { DevServer } from "../lib/dev-server.ts";
 import type { ClientInfo } from "../lib/mcp-http.ts";
+import type { AuthServerFixture } from "./auth-server.ts";
 
 /** Idle timeout the suite starts the server with (the server's minimum, 10 seconds). */
 export const LIVE_SESSION_TIMEOUT_SECONDS = 10;
@@ -18,7 +19,10 @@ export const LIVE_CLIENT_TYPE = "Archon Client";
 
 /** Shared by the checks of one run. */
 export interface LiveContext {
+	/** The server with auth off for loopback clients (anonymous requests), 10 s idle timeout. */
 	readonly server: DevServer;
+	/** The server with auth required and its users, for the authentication checks. */
+	readonly auth: AuthServerFixture;
 	/** A temporary directory for files the checks write (e.g. the Inspector's home); removed after the run. */
 	readonly workDir: string;
 }

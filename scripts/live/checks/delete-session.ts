@@ -9,8 +9,7 @@ import { LIVE_CLIENT, type LiveContext } from "../live-context.ts";
 /** 204, then 404 for requests and a second DELETE, and D1 `disconnected` / `client_terminated`. */
 export const deleteSessionCheck: Check<LiveContext> = {
 	name: "DELETE ends the session (204, then 404, D1 disconnected/client_terminated)",
-	async run(context) {
-		const { server } = context;
+	async run({ server }) {
 		const sessionId = await openSession(server.mcpUrl, LIVE_CLIENT);
 		const status = await deleteSession(server.mcpUrl, sessionId);
 		expect(status === 204, `DELETE answered ${status}`);
@@ -21,7 +20,7 @@ export const deleteSessionCheck: Check<LiveContext> = {
 		expect(again === 404, `second DELETE answered ${again}`);
 
 		const row = await expectSessionRow(
-			context,
+			server,
 			sessionId,
 			(found) => found.status !== "active",
 			"after DELETE",

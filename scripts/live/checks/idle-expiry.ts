@@ -15,14 +15,13 @@ const ALARM_SLACK_MS = 2_000;
 /** After the timeout: D1 row `expired` / `timeout`, then 404 for the old id. */
 export const idleExpiry: Check<LiveContext> = {
 	name: "idle session expired by its alarm (404, D1 expired/timeout)",
-	async run(context) {
-		const { server } = context;
+	async run({ server }) {
 		const sessionId = await openSession(server.mcpUrl, LIVE_CLIENT);
 		const idleSince = Date.now();
 		await delay(LIVE_SESSION_TIMEOUT_SECONDS * 1000 + ALARM_SLACK_MS - (Date.now() - idleSince));
 
 		const row = await expectSessionRow(
-			context,
+			server,
 			sessionId,
 			(found) => found.status !== "active",
 			`${LIVE_SESSION_TIMEOUT_SECONDS + ALARM_SLACK_MS / 1000} s idle, no request since`,

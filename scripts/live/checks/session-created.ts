@@ -9,10 +9,10 @@ import { LIVE_CLIENT, LIVE_CLIENT_TYPE, type LiveContext } from "../live-context
 /** A new session gets an id and an `active` D1 row with the client's type and version. */
 export const sessionCreated: Check<LiveContext> = {
 	name: "session created and persisted to D1 as active with client type and version",
-	async run(context) {
-		const sessionId = await openSession(context.server.mcpUrl, LIVE_CLIENT);
+	async run({ server }) {
+		const sessionId = await openSession(server.mcpUrl, LIVE_CLIENT);
 		const row = await expectSessionRow(
-			context,
+			server,
 			sessionId,
 			(found) => found.status === "active",
 			"new session",
