@@ -5,31 +5,36 @@
  * stops working at the next request.
  */
 import type { Database } from "../db/database";
-import { findUser, principalForTokenHash, touchTokenLastUsed } from "../db/identity-queries";
+import {
+	findUser,
+	LAST_USED_RESOLUTION_MS,
+	principalForTokenHash,
+	touchTokenLastUsed,
+} from "../db/identity-queries";
 import { describeError } from "../errors";
 import { log } from "../log";
 import { hashApiToken, isApiToken } from "./credentials";
 import { isAuthProps, type Principal } from "./principal";
 
 /**
- * The principal of an API token, or null. `defer` runs the `last_used_at`
- * update after the response (pass `ctx.waitUntil`).
+ * The principal of an API token, or null. Records `last_used_at` when the
+ * stored value is older than its resolution, so most requests write nothing.
  */
 export async function principalFromApiToken(
 	db: Database,
 	token: string,
-	defer: (work: Promise<unknown>) => void,
 	now = Date.now(),
 ): Promise<Principal | null> {
 	if (!isApiToken(token)) return null;
 	const found = await principalForTokenHash(db, await hashApiToken(token), now);
 	if (!found) return null;
-	const { lastUsedAt: _lastUsedAt, ...principal } = found;
-	defer(
-		touchTokenLastUsed(db, principal.credential.id, now).catch((error: unknown) =>
+	const { lastUsedAt, ...principal } = found;
+	if (lastUsedAt === null || now - lastUsedAt >= LAST_USED_RESOLUTION_MS) {
+		// Awaited, not deferred: the OAuth provider's token hook has no execution context to extend.
+		await touchTokenLastUsed(db, principal.credential.id, now).catch((error: unknown) =>
 			log.warn("auth.last_used_update_failed", { error: describeError(error) }),
-		),
-	);
+		);
+	}
 	return principal;
 }
 

@@ -57,7 +57,7 @@ export async function submitAuthorizePage(c: AuthorizeContext): Promise<Response
 			return new Response(null, { status: 302, headers: denied.headers });
 		}
 		const db = openDatabase(c.env.DB);
-		const principal = await signIn(db, form, c.executionCtx.waitUntil.bind(c.executionCtx));
+		const principal = await signIn(db, form);
 		if (!principal) {
 			log.warn("auth.sign_in_failed", { email: String(form.get("email") ?? "").slice(0, 100) });
 			return page(renderRetry(handle), 401);
@@ -90,13 +90,9 @@ export async function submitAuthorizePage(c: AuthorizeContext): Promise<Response
 type SignedIn = Pick<Principal, "userId" | "email" | "role">;
 
 /** The user behind the form's credentials: an API token, or email and password; null if they fail. */
-async function signIn(
-	db: Database,
-	form: FormData,
-	defer: (work: Promise<unknown>) => void,
-): Promise<SignedIn | null> {
+async function signIn(db: Database, form: FormData): Promise<SignedIn | null> {
 	const token = String(form.get("token") ?? "").trim();
-	if (token !== "") return principalFromApiToken(db, token, defer);
+	if (token !== "") return principalFromApiToken(db, token);
 	const email = String(form.get("email") ?? "");
 	const password = String(form.get("password") ?? "");
 	const user = await findUserByEmail(db, email);

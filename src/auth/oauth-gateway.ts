@@ -88,7 +88,7 @@ function createProvider(
 		clientIdMetadataDocumentEnabled: true,
 		resourceMetadata: { resource, resource_name: "Archon MCP" },
 		resolveExternalToken: async ({ token, env }) => {
-			const principal = await principalFromApiToken(openDatabase(env.DB), token, () => {});
+			const principal = await principalFromApiToken(openDatabase(env.DB), token);
 			return principal ? { props: principal, audience: resource } : null;
 		},
 	});

@@ -7,7 +7,7 @@ import type { Database } from "./database";
 import { apiTokens, oauthClientSettings, users } from "./identity-schema";
 
 /** `last_used_at` is refreshed at most this often per token (1 minute), to spare D1 a write per request. */
-const LAST_USED_RESOLUTION_MS = 60_000;
+export const LAST_USED_RESOLUTION_MS = 60_000;
 
 /**
  * The principal of a live API token: not revoked, not expired, owner not

@@ -33,11 +33,7 @@ const STATUSES: readonly SessionStatus[] = ["active", "expired", "disconnected"]
 
 const requireToken = createMiddleware<AdminEnv>(async (c, next) => {
 	const token = bearerToken(c.req.header("authorization"));
-	const principal = token
-		? await principalFromApiToken(openDatabase(c.env.DB), token, (work) =>
-				c.executionCtx.waitUntil(work),
-			)
-		: null;
+	const principal = token ? await principalFromApiToken(openDatabase(c.env.DB), token) : null;
 	if (!principal) throw unauthorized(c.req.url, token ? "invalid_token" : undefined);
 	c.set("principal", principal);
 	await next();
