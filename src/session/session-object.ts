@@ -4,7 +4,8 @@
  * web-standard transport per request, slides an idle-expiry alarm, and
  * mirrors the session and its requests to D1 off the response path.
  *
- * Storage layout: see `session-store.ts`. Lifecycle rules: `session-record.ts`.
+ * Storage layout: `session-store.ts`. Lifecycle rules: `session-record.ts`.
+ * The D1 mirror: `session-mirror.ts`.
  *
  * Ending a session (idle alarm or DELETE) first marks the record ended, so no
  * later request is served, then writes the final row to D1 and deletes the
@@ -18,16 +19,14 @@ import {
 	isJSONRPCRequest,
 	type JSONRPCMessage,
 } from "@modelcontextprotocol/sdk/types.js";
-import { type Database, openDatabase } from "../db/database";
-import { insertRequestRows } from "../db/request-rows";
+import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
-import { upsertSessionRow } from "../db/session-rows";
-import { describeError } from "../errors";
 import { log } from "../log";
 import { Header, negotiateProtocolVersion } from "../mcp/protocol";
 import { createMcpServer } from "../mcp/server";
 import { type TrackedRequest, TrackingTransport } from "../mcp/tracking-transport";
 import { shortId } from "./session-id";
+import { SessionMirror } from "./session-mirror";
 import {
 	createSession,
 	endSession,
@@ -41,16 +40,6 @@ import {
 	touchSession,
 } from "./session-record";
 import { SessionStore } from "./session-store";
-
-/** Requests finishing within this window share one D1 mirror write (milliseconds). */
-const MIRROR_DEBOUNCE_MS = 25;
-
-/** Delay before retrying a D1 mirror write that failed (30 seconds). */
-const MIRROR_RETRY_DELAY_MS = 30_000;
-
-/** Outbox rows sent to D1 per round; a sync makes at most `MAX_SYNC_ROUNDS` rounds. */
-const OUTBOX_BATCH_ROWS = 96;
-const MAX_SYNC_ROUNDS = 20;
 
 /** One MCP HTTP request, already validated by the Worker, as handed to a session object. */
 export interface SessionCall {
@@ -77,18 +66,16 @@ export type OpenMode = "create" | "resume";
 /** One MCP session. Its name is the session id. */
 export class McpSessionObject extends DurableObject<Env> {
 	readonly #store: SessionStore;
-	readonly #db: Database;
+	readonly #mirror: SessionMirror;
 	/** True once this instance has served or created its session; false after every restart. */
 	#warm = false;
-	#syncing: Promise<void> | undefined;
-	/** A background sync is scheduled and has not started yet. */
-	#syncPending = false;
-	#syncAgain = false;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.#store = new SessionStore(ctx.storage);
-		this.#db = openDatabase(env.DB);
+		this.#mirror = new SessionMirror(this.#store, openDatabase(env.DB), (work) =>
+			ctx.waitUntil(work),
+		);
 	}
 
 	/**
@@ -115,7 +102,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		const response = await this.#serve(record, call, 1);
 		// The row exists in D1 before the client learns the id, so per-user limits and
 		// revocation (which find sessions through D1) never miss a new session.
-		await this.#sync().catch((error: unknown) => this.#scheduleRetry(error));
+		await this.#mirror.sync().catch((error: unknown) => this.#mirror.scheduleRetry(error));
 		return response;
 	}
 
@@ -152,7 +139,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		const current = this.#liveSession(Date.now());
 		if (!current) return false;
 		this.#end(current, reason);
-		await this.#sync().catch((error: unknown) => this.#scheduleRetry(error));
+		await this.#mirror.sync().catch((error: unknown) => this.#mirror.scheduleRetry(error));
 		return true;
 	}
 
@@ -162,12 +149,12 @@ export class McpSessionObject extends DurableObject<Env> {
 	 */
 	async syncMirror(): Promise<number> {
 		try {
-			await this.#sync();
+			await this.#mirror.sync();
 		} catch (error) {
-			await this.#scheduleRetry(error);
+			await this.#mirror.scheduleRetry(error);
 			throw error;
 		}
-		return this.#store.session() ? this.#store.outbox(OUTBOX_BATCH_ROWS).length : 0;
+		return this.#mirror.pending();
 	}
 
 	/**
@@ -187,9 +174,9 @@ export class McpSessionObject extends DurableObject<Env> {
 			log.info("session.expired", this.#fields(record, { idleSeconds: record.timeoutSeconds }));
 		}
 		try {
-			await this.#sync();
+			await this.#mirror.sync();
 		} catch (error) {
-			await this.#scheduleRetry(error);
+			await this.#mirror.scheduleRetry(error);
 			return;
 		}
 		const after = this.#store.session();
@@ -211,7 +198,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		});
 		const response = await transport.handleRequest(request, { parsedBody: call.body });
 		// Requests carrying only notifications are settled now; mirror the activity too.
-		if (response.status === 202) this.#syncInBackground();
+		if (response.status === 202) this.#mirror.syncSoon();
 		return withHeaders(response, sessionHeaders(saved.id));
 	}
 
@@ -228,20 +215,12 @@ export class McpSessionObject extends DurableObject<Env> {
 			errorMessage: done.errorMessage,
 		};
 		if (this.#store.session() === undefined) {
-			// The session ended and was erased while this request was in flight; write the row directly.
-			const [statement] = insertRequestRows(this.#db, [record]);
-			this.ctx.waitUntil(
-				Promise.resolve(statement?.run()).catch((error: unknown) =>
-					log.error("mirror.late_row_lost", {
-						session: shortId(sessionId),
-						error: describeError(error),
-					}),
-				),
-			);
+			// The session ended and was erased while this request was in flight.
+			this.#mirror.writeLateRow(record);
 			return;
 		}
 		this.#store.enqueue(record);
-		this.#syncInBackground();
+		this.#mirror.syncSoon();
 	}
 
 	/**
@@ -277,69 +256,7 @@ export class McpSessionObject extends DurableObject<Env> {
 	#end(record: SessionRecord, reason: DisconnectReason): void {
 		this.#store.saveSession(endSession(record, reason, Date.now()));
 		if (reason !== "timeout") log.info("session.terminated", this.#fields(record, { reason }));
-		this.#syncInBackground();
-	}
-
-	/** Starts a D1 sync shortly; requests finishing meanwhile share it, so a burst costs one write. */
-	#syncInBackground(): void {
-		if (this.#syncPending) return;
-		this.#syncPending = true;
-		const later = new Promise((resolve) => setTimeout(resolve, MIRROR_DEBOUNCE_MS)).then(() => {
-			this.#syncPending = false;
-			return this.#sync();
-		});
-		this.ctx.waitUntil(later.catch((error: unknown) => this.#scheduleRetry(error)));
-	}
-
-	async #scheduleRetry(error: unknown): Promise<void> {
-		const record = this.#store.session();
-		if (!record) return;
-		const retryAt = Date.now() + MIRROR_RETRY_DELAY_MS;
-		log.warn("mirror.retry_scheduled", this.#fields(record, { error: describeError(error) }));
-		if (record.status !== "active") await this.#store.setAlarm(retryAt, "retry");
-		else if (retryAt < record.expiresAt) await this.#store.setAlarm(retryAt, "retry");
-	}
-
-	/** One sync at a time; a call during a sync makes it run once more so nothing is left behind. */
-	#sync(): Promise<void> {
-		if (this.#syncing) {
-			this.#syncAgain = true;
-			return this.#syncing;
-		}
-		this.#syncing = (async () => {
-			try {
-				do {
-					this.#syncAgain = false;
-					await this.#syncOnce();
-				} while (this.#syncAgain);
-			} finally {
-				this.#syncing = undefined;
-			}
-		})();
-		return this.#syncing;
-	}
-
-	/** Mirrors the record and queued requests to D1; erases the object once an ended session is mirrored. */
-	async #syncOnce(): Promise<void> {
-		for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
-			const record = this.#store.session();
-			if (!record) return;
-			const entries = this.#store.outbox(OUTBOX_BATCH_ROWS);
-			const rows = entries.map((entry) => entry.record);
-			await this.#db.batch([
-				upsertSessionRow(this.#db, record),
-				...insertRequestRows(this.#db, rows),
-			]);
-			this.#store.dequeue(entries);
-			if (entries.length === OUTBOX_BATCH_ROWS) continue;
-			// An ended record never changes again, so once it and every queued row are in D1 the object can forget.
-			if (record.status !== "active" && this.#store.outbox(1).length === 0) {
-				await this.#store.clear();
-				log.info("session.erased", this.#fields(record, { reason: record.disconnectReason }));
-			}
-			return;
-		}
-		this.#syncAgain = true;
+		this.#mirror.syncSoon();
 	}
 
 	#checkName(sessionId: string): void {
