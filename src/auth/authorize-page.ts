@@ -17,6 +17,7 @@ import { findUserByEmail, oauthClientTimeout } from "../db/identity-queries";
 import { log } from "../log";
 import { principalFromApiToken } from "./authenticate";
 import { verifyPassword } from "./credentials";
+import { MCP_SCOPE } from "./oauth-gateway";
 import type { AuthProps, Principal } from "./principal";
 
 type AuthorizeContext = Context<{ Bindings: Env & { OAUTH_PROVIDER?: OAuthHelpers } }>;
@@ -62,7 +63,7 @@ export async function submitAuthorizePage(c: AuthorizeContext): Promise<Response
 			log.warn("auth.sign_in_failed", { email: String(form.get("email") ?? "").slice(0, 100) });
 			return page(renderRetry(handle), 401);
 		}
-		const approved = await oauth.approveConsent(c.req.raw, handle, { scope: ["mcp"] });
+		const approved = await oauth.approveConsent(c.req.raw, handle, { scope: [MCP_SCOPE] });
 		const clientId = approved.request.clientId;
 		const props: AuthProps = {
 			userId: principal.userId,

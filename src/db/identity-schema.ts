@@ -50,9 +50,3 @@ export const oauthClientSettings = sqliteTable("archon_oauth_client_settings", {
 	/** Idle timeout for sessions opened by this client, in seconds. */
 	sessionTimeoutSeconds: integer("session_timeout_seconds"),
 });
-
-/** A user as stored. */
-export type UserRow = typeof users.$inferSelect;
-
-/** An API token as stored. */
-export type ApiTokenRow = typeof apiTokens.$inferSelect;

@@ -77,9 +77,3 @@ export const mcpRequests = sqliteTable(
 		index("idx_archon_mcp_requests_method_time").on(table.method, table.timestamp),
 	],
 );
-
-/** A session row as stored. */
-export type SessionRow = typeof mcpSessions.$inferSelect;
-
-/** A request row as stored. */
-export type RequestRow = typeof mcpRequests.$inferSelect;

@@ -20,7 +20,7 @@ const MIRROR_DEBOUNCE_MS = 25;
 const MIRROR_RETRY_DELAY_MS = 30_000;
 
 /** Outbox rows sent to D1 per round; a sync makes at most `MAX_SYNC_ROUNDS` rounds. */
-export const OUTBOX_BATCH_ROWS = 96;
+const OUTBOX_BATCH_ROWS = 96;
 const MAX_SYNC_ROUNDS = 20;
 
 /** Keeps D1 in step with one session object's storage. */

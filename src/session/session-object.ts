@@ -272,7 +272,7 @@ export class McpSessionObject extends DurableObject<Env> {
 }
 
 /** The headers that name the session on every response (both spellings, see README). */
-export function sessionHeaders(sessionId: string): Record<string, string> {
+function sessionHeaders(sessionId: string): Record<string, string> {
 	return { "Mcp-Session-Id": sessionId, "X-Archon-Session-Id": sessionId };
 }
 
