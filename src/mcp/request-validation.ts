@@ -7,7 +7,7 @@ import {
 	isJSONRPCNotification,
 	isJSONRPCRequest,
 	type JSONRPCMessage,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@modelcontextprotocol/server";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import {
 	DEFAULT_PROTOCOL_VERSION,

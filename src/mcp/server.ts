@@ -3,8 +3,7 @@
  * A fresh server per request keeps nothing in memory between requests, so a
  * session survives eviction and restarts by construction.
  */
-import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import { AjvJsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/ajv-provider.js";
+import { McpServer } from "@modelcontextprotocol/server";
 import { SERVER_NAME, SERVER_VERSION } from "../version";
 import {
 	CONFORMANCE_CAPABILITIES,
@@ -15,21 +14,16 @@ import type { ToolContext } from "./tool-context";
 import { registerHealthCheck } from "./tools/health-check";
 import { registerSessionInfo } from "./tools/session-info";
 
-/** One schema validator per isolate: building Ajv per request would dominate a tool call. */
-let validator: AjvJsonSchemaValidator | undefined;
-
 /** The tools every session offers, one registration function per file in `tools/`. */
 const TOOLS = [registerHealthCheck, registerSessionInfo] as const;
 
 /** Creates an MCP server with every tool registered against `context`. */
 export function createMcpServer(context: ToolContext): McpServer {
-	validator ??= new AjvJsonSchemaValidator();
 	const fixtures = conformanceFixturesOn(context.env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION, title: "Archon MCP" },
 		{
 			capabilities: { tools: {}, logging: {}, ...(fixtures ? CONFORMANCE_CAPABILITIES : {}) },
-			jsonSchemaValidator: validator,
 			instructions:
 				"Archon MCP server. Call health_check to see server status and session_info to inspect this session.",
 		},

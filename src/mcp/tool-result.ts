@@ -1,7 +1,7 @@
 /**
  * Helpers that shape tool results the same way for every tool.
  */
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/server";
 
 /** A successful result carrying `data` both as structured content and as JSON text for older clients. */
 export function jsonResult(data: Record<string, unknown>): CallToolResult {

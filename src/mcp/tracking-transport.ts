@@ -3,10 +3,7 @@
  * and reports its outcome once the response is sent. It sits between the MCP
  * SDK server and its HTTP transport, so it sees exactly what the client sees.
  */
-import type {
-	Transport,
-	TransportSendOptions,
-} from "@modelcontextprotocol/sdk/shared/transport.js";
+import type { Transport, TransportSendOptions } from "@modelcontextprotocol/server";
 import {
 	isJSONRPCErrorResponse,
 	isJSONRPCRequest,
@@ -14,7 +11,7 @@ import {
 	type JSONRPCMessage,
 	type MessageExtraInfo,
 	type RequestId,
-} from "@modelcontextprotocol/sdk/types.js";
+} from "@modelcontextprotocol/server";
 import type { RequestStatus } from "../db/schema";
 
 /** Longest error message kept for the request log, in characters. */

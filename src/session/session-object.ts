@@ -13,12 +13,12 @@
  */
 
 import { DurableObject } from "cloudflare:workers";
-import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
 import {
 	type InitializeRequest,
 	isJSONRPCRequest,
 	type JSONRPCMessage,
-} from "@modelcontextprotocol/sdk/types.js";
+	WebStandardStreamableHTTPServerTransport,
+} from "@modelcontextprotocol/server";
 import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
 import { log } from "../log";

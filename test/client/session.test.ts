@@ -230,16 +230,9 @@ describe("closing", () => {
 });
 
 describe("tool results", () => {
-	it("returns a tool error as a result, or throws TOOL when asked to", async () => {
+	it("throws the server's -32602 for an unknown tool (a protocol error since 2025-11-25)", async () => {
 		const client = testClient(new RecordingFetch());
-		const result = await client.callTool("no_such_tool");
-		expect(result.isError).toBe(true);
-
-		const thrown = client.callTool("no_such_tool", {}, { throwOnToolError: true });
-		await expect(thrown).rejects.toMatchObject({
-			code: "TOOL",
-			toolResult: { isError: true },
-		});
+		await expect(client.callTool("no_such_tool")).rejects.toMatchObject({ rpcCode: -32602 });
 		await client.close();
 	});
 

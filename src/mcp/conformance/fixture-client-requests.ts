@@ -11,14 +11,12 @@
  * one server sees the whole conversation (an in-memory transport in tests, or
  * a session object that one day routes answers back), they work as specified.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import {
-	type CallToolResult,
-	type ClientCapabilities,
-	CreateMessageResultSchema,
-	type ElicitRequestFormParams,
-	ElicitResultSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+import type {
+	CallToolResult,
+	ClientCapabilities,
+	ElicitRequestFormParams,
+	McpServer,
+} from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { errorResult } from "../tool-result";
 
@@ -103,7 +101,7 @@ export function registerFixtureClientRequests(server: McpServer): void {
 		async ({ prompt }, extra) => {
 			const refusal = askable("sampling");
 			if (refusal) return refusal;
-			const reply = await extra.sendRequest(
+			const reply = await extra.mcpReq.send(
 				{
 					method: "sampling/createMessage",
 					params: {
@@ -111,10 +109,10 @@ export function registerFixtureClientRequests(server: McpServer): void {
 						maxTokens: 100,
 					},
 				},
-				CreateMessageResultSchema,
 				options,
 			);
-			const text = reply.content.type === "text" ? reply.content.text : `[${reply.content.type}]`;
+			const block = Array.isArray(reply.content) ? reply.content[0] : reply.content;
+			const text = block?.type === "text" ? block.text : `[${block?.type ?? "empty"}]`;
 			return { content: [{ type: "text", text: `LLM response: ${text}` }] };
 		},
 	);
@@ -128,7 +126,7 @@ export function registerFixtureClientRequests(server: McpServer): void {
 		async ({ message }, extra) => {
 			const refusal = askable("elicitation");
 			if (refusal) return refusal;
-			const answer = await extra.sendRequest(
+			const answer = await extra.mcpReq.send(
 				{
 					method: "elicitation/create",
 					params: {
@@ -143,7 +141,6 @@ export function registerFixtureClientRequests(server: McpServer): void {
 						},
 					},
 				},
-				ElicitResultSchema,
 				options,
 			);
 			const content = JSON.stringify(answer.content ?? {});
@@ -164,9 +161,8 @@ export function registerFixtureClientRequests(server: McpServer): void {
 		server.registerTool(name, { description }, async (extra) => {
 			const refusal = askable("elicitation");
 			if (refusal) return refusal;
-			const answer = await extra.sendRequest(
+			const answer = await extra.mcpReq.send(
 				{ method: "elicitation/create", params: { message, requestedSchema: schema } },
-				ElicitResultSchema,
 				options,
 			);
 			const content = JSON.stringify(answer.content ?? {});

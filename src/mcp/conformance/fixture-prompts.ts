@@ -4,8 +4,9 @@
  * and one with an image. Names and texts are the ones the scenarios of
  * `@modelcontextprotocol/conformance` get and check (conformance/README.md).
  */
-import { completable } from "@modelcontextprotocol/sdk/server/completable.js";
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+
+import type { McpServer } from "@modelcontextprotocol/server";
+import { completable } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { PNG_1X1_BASE64 } from "./fixture-media";
 

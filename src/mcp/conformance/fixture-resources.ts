@@ -4,12 +4,9 @@
  * ones the scenarios of `@modelcontextprotocol/conformance` read and check
  * (conformance/README.md).
  */
-import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/sdk/server/mcp.js";
-import {
-	type EmptyResult,
-	SubscribeRequestSchema,
-	UnsubscribeRequestSchema,
-} from "@modelcontextprotocol/sdk/types.js";
+
+import type { EmptyResult } from "@modelcontextprotocol/server";
+import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
 import { PNG_1X1_BASE64 } from "./fixture-media";
 
 /** The resource the subscription scenarios subscribe to. */
@@ -66,6 +63,6 @@ export function registerFixtureResources(server: McpServer): void {
 	// Accepted and forgotten: the server lives for one HTTP request, and the
 	// fixture resources never change, so there is no update to notify.
 	const acknowledge = (): EmptyResult => ({});
-	server.server.setRequestHandler(SubscribeRequestSchema, acknowledge);
-	server.server.setRequestHandler(UnsubscribeRequestSchema, acknowledge);
+	server.server.setRequestHandler("resources/subscribe", acknowledge);
+	server.server.setRequestHandler("resources/unsubscribe", acknowledge);
 }

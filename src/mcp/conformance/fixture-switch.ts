@@ -4,7 +4,7 @@
  * --var CONFORMANCE:on`). It is deliberately absent from wrangler.toml, so a
  * deployment never offers the fixtures.
  */
-import type { ServerCapabilities } from "@modelcontextprotocol/sdk/types.js";
+import type { ServerCapabilities } from "@modelcontextprotocol/server";
 
 // `wrangler types` declares the global `Env` (what `ToolContext.env` is) and
 // `Cloudflare.Env` (what `cloudflare:workers` and tests see) apart, so both get the variable.

@@ -4,8 +4,7 @@
  * call. Names, texts and timings are the ones the scenarios of
  * `@modelcontextprotocol/conformance` call and check (conformance/README.md).
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
 import { errorResult } from "../tool-result";
 import { PNG_1X1_BASE64, WAV_SILENCE_BASE64 } from "./fixture-media";
 
@@ -67,7 +66,7 @@ export function registerFixtureTools(server: McpServer): void {
 			const steps = ["Tool execution started", "Tool processing data", "Tool execution completed"];
 			for (const [index, data] of steps.entries()) {
 				if (index > 0) await delay(STEP_DELAY_MS);
-				await extra.sendNotification({
+				await extra.mcpReq.notify({
 					method: "notifications/message",
 					params: { level: "info", logger: "conformance", data },
 				});
@@ -82,11 +81,11 @@ export function registerFixtureTools(server: McpServer): void {
 			description: "Reports progress 0, 50 and 100 of 100 when the call carries a progress token.",
 		},
 		async (extra) => {
-			const progressToken = extra._meta?.progressToken;
+			const progressToken = extra.mcpReq._meta?.progressToken;
 			if (progressToken !== undefined) {
 				for (const [index, progress] of [0, 50, 100].entries()) {
 					if (index > 0) await delay(STEP_DELAY_MS);
-					await extra.sendNotification({
+					await extra.mcpReq.notify({
 						method: "notifications/progress",
 						params: { progressToken, progress, total: 100 },
 					});

@@ -13,7 +13,7 @@
  * });
  * if (fixtures) registerConformanceFixtures(server, context);
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import type { ToolContext } from "../tool-context";
 import { registerFixtureClientRequests } from "./fixture-client-requests";
 import { registerFixturePrompts } from "./fixture-prompts";

@@ -2,7 +2,7 @@
  * Tool `health_check`: server status, version, uptime and D1 reachability.
  * With a progress token, it reports progress as it goes, which streams over SSE.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { checkHealth } from "../../health/health";
 import type { ToolContext } from "../tool-context";
 import { jsonResult } from "../tool-result";
@@ -18,10 +18,10 @@ export function registerHealthCheck(server: McpServer, context: ToolContext): vo
 			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
 		async (extra) => {
-			const progressToken = extra._meta?.progressToken;
+			const progressToken = extra.mcpReq._meta?.progressToken;
 			const progress = async (value: number, message: string) => {
 				if (progressToken === undefined) return;
-				await extra.sendNotification({
+				await extra.mcpReq.notify({
 					method: "notifications/progress",
 					params: { progressToken, progress: value, total: 2, message },
 				});

@@ -2,7 +2,7 @@
  * Tool `session_info`: the calling session as the server sees it, plus the
  * number of active sessions on the server.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import type { McpServer } from "@modelcontextprotocol/server";
 import { openDatabase } from "../../db/database";
 import { countActiveSessions } from "../../db/session-rows";
 import type { ToolContext } from "../tool-context";
