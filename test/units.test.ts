@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readConfig } from "../src/config";
-import { isAllowedOrigin } from "../src/http/origin";
+import { isAllowedOrigin, isSameOrigin } from "../src/http/origin";
 import { clientTypeOf } from "../src/session/client-type";
 import { isSessionId, mintSessionId } from "../src/session/session-id";
 
@@ -68,6 +68,19 @@ describe("origin rules", () => {
 		["null", remote, false],
 	])("%s to %s: %s", (origin, url, expected) => {
 		expect(isAllowedOrigin(origin, url, allowed)).toBe(expected);
+	});
+
+	// /authorize: the server's own origin or none; not the allow-list, other loopback ports or null.
+	it.each([
+		[null, remote, true],
+		["https://mcp.example.com", remote, true],
+		["https://app.example", remote, false],
+		["null", remote, false],
+		["http://127.0.0.1:8787", local, true],
+		["http://127.0.0.1:9999", local, false],
+		["http://localhost:8787", local, false],
+	])("same-origin policy: %s to %s: %s", (origin, url, expected) => {
+		expect(isSameOrigin(origin, url)).toBe(expected);
 	});
 });
 
