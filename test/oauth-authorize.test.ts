@@ -1,13 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sessionRow } from "./helpers/d1";
-import {
-	bearer,
-	createUser,
-	initializeAs,
-	PUBLIC_ORIGIN,
-	pingAs,
-} from "./helpers/identity";
+import { bearer, createUser, initializeAs, PUBLIC_ORIGIN, pingAs } from "./helpers/identity";
 import { fetchWorker, initializeRequest, post, syncMirror } from "./helpers/mcp";
 import {
 	authorizeUrl,
@@ -257,6 +251,6 @@ describe("the sign-in page", () => {
 
 		const plainHttp = await fetchWorker("http://mcp.example.com/authorize");
 		expectPage(plainHttp, 403);
-		expect(await plainHttp.text()).toContain("use HTTPS");
+		expect(await plainHttp.text()).toContain("HTTPS only");
 	});
 });

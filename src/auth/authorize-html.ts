@@ -55,7 +55,7 @@ p{margin:0 0 .75rem;overflow-wrap:anywhere}
 .warn{padding:.75rem;background:#fff8c5;border:1px solid #d4a72c;border-radius:8px}
 .error{padding:.75rem;background:#ffebe9;border:1px solid #ff8182;border-radius:8px}
 label{display:block;margin:0 0 .75rem;font-weight:600}
-input{display:block;width:100%;max-width:100%;margin-top:.25rem;padding:.625rem .75rem;font:inherit;border:1px solid #8c959f;border-radius:6px}
+input{display:block;width:100%;max-width:100%;margin-top:.25rem;padding:.625rem .75rem;font:inherit;font-weight:400;border:1px solid #8c959f;border-radius:6px}
 input:focus{outline:2px solid #0969da;outline-offset:1px}
 .or{margin:.25rem 0 .75rem;color:#57606a;text-align:center}
 .actions{display:flex;flex-wrap:wrap;gap:.75rem;margin-top:1.25rem}
@@ -96,7 +96,7 @@ ${actions("sign-in", "Sign in")}
 export function confirmPage(form: ConsentForm, account: SignedInAccount): Response {
 	const name = escapeHtml(form.details.clientName);
 	const body = `<h1>Allow ${name} to use Archon MCP as you?</h1>
-<p class="account">Signed in as <strong>${escapeHtml(account.displayName)}</strong> (${escapeHtml(account.email)}).</p>
+<p class="account">Signed in as <strong>${escapeHtml(account.displayName)}</strong> (${escapeHtml(account.email)}). Not you? Deny, then start again from the app.</p>
 ${clientSection(form.details)}
 <form method="post">
 ${handleField(form.handle)}

@@ -16,7 +16,7 @@ import { errorResponse } from "../errors";
 import { rejectUnsafeRequest, type UnsafeRequestOptions } from "../http/origin";
 import { isAuthOff } from "./auth-mode";
 import { principalFromApiToken } from "./authenticate";
-import { errorPage } from "./authorize-html";
+import { errorPage, failurePage } from "./authorize-html";
 
 /** The one scope this server grants: use of its MCP tools. */
 export const MCP_SCOPE = "mcp";
@@ -42,7 +42,16 @@ const ACCESS_TOKEN_TTL_SECONDS = 3600;
  * for. `ALLOWED_ORIGINS` and other loopback ports are for browser MCP clients
  * calling `/mcp` and `/api`, which keep the cross-origin rules.
  */
-const SIGN_IN_PAGE_ORIGINS: UnsafeRequestOptions = { policy: "same-origin", render: errorPage };
+const SIGN_IN_PAGE_ORIGINS: UnsafeRequestOptions = {
+	policy: "same-origin",
+	render: (_error, refusal) =>
+		failurePage(
+			403,
+			refusal === "origin"
+				? "The sign-in form was sent from another website, so it was refused."
+				: "Sign-in works over HTTPS only.",
+		),
+};
 
 /** Hosts a Worker answers on are few; the cache of per-origin providers is capped all the same. */
 const MAX_CACHED_ORIGINS = 16;

@@ -19,12 +19,15 @@ const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
  */
 export type OriginPolicy = "cross-origin" | "same-origin";
 
+/** Why a request was refused: plain HTTP to a host that is not loopback, or its Origin. */
+export type Refusal = "plain-http" | "origin";
+
 /** How `rejectUnsafeRequest` judges a request and words its refusal. */
 export interface UnsafeRequestOptions {
 	/** `cross-origin` unless told. */
 	readonly policy?: OriginPolicy;
-	/** Builds the 403 from the refusal; a JSON-RPC error response unless told (a page may answer HTML). */
-	readonly render?: (error: McpHttpError) => Response;
+	/** Builds the 403; a JSON-RPC error response unless told (a page answers HTML). */
+	readonly render?: (error: McpHttpError, refusal: Refusal) => Response;
 }
 
 /**
@@ -79,7 +82,10 @@ export function rejectUnsafeRequest(
 	const url = new URL(request.url);
 	if (url.protocol === "http:" && !isLoopback(url)) {
 		log.warn("request.host_rejected", { host: url.host, path: url.pathname });
-		return render(forbidden("Forbidden: plain HTTP is served on loopback hosts only; use HTTPS"));
+		return render(
+			forbidden("Forbidden: plain HTTP is served on loopback hosts only; use HTTPS"),
+			"plain-http",
+		);
 	}
 	const allowed =
 		options.policy === "same-origin"
@@ -87,7 +93,7 @@ export function rejectUnsafeRequest(
 			: isAllowedOrigin(origin, url, config.allowedOrigins);
 	if (allowed) return undefined;
 	log.warn("request.origin_rejected", { origin: origin ?? "", path: url.pathname });
-	return render(forbidden("Forbidden: origin not allowed"));
+	return render(forbidden("Forbidden: origin not allowed"), "origin");
 }
 
 /** The origin an Origin header names, or undefined for `null` and anything unparsable. */
