@@ -96,5 +96,6 @@ export async function textOf(page: Page, selector: string, timeoutMs = 1_000): P
 export async function describePage(page: Page, console: readonly string[]): Promise<string> {
 	const said = (await textOf(page, "body")).slice(0, 200);
 	const policy = console.filter((line) => /Content Security Policy/i.test(line));
-	return `at ${page.url()}, showing "${said}"${policy.length > 0 ? `; console: ${policy.join(" | ")}` : ""}`;
+	const url = new URL(page.url());
+	return `at ${url.origin}${url.pathname}, showing "${said}"${policy.length > 0 ? `; console: ${policy.join(" | ")}` : ""}`;
 }
