@@ -1,17 +1,27 @@
 /**
- * The parts of an OAuth client that are not the browser's: dynamic client
- * registration (RFC 7591), PKCE (RFC 7636), the authorization URL and the
- * code exchange, as an MCP client runs them against the server.
+ * The parts of an OAuth client that are not the browser's, as an MCP client
+ * runs them: the server's metadata (RFC 8414), dynamic client registration,
+ * the authorization URL with PKCE, and the code exchange.
  */
-import { createHash, randomBytes } from "node:crypto";
+import {
+	authorizationQuery,
+	exchangeRequest,
+	pkcePair,
+	registrationRequest,
+} from "../lib/oauth-requests.ts";
 
 /** One authorization request: where to send the browser, and what to exchange the code with. */
 export interface Authorization {
 	readonly clientId: string;
 	readonly state: string;
 	readonly verifier: string;
-	/** `<origin>/authorize?...` with PKCE S256, `state`, scope and resource. */
+	readonly redirectUri: string;
+	/** The authorization endpoint with PKCE S256, `state`, scope and resource. */
 	readonly url: string;
+	/** Where the code is exchanged. */
+	readonly tokenEndpoint: string;
+	/** The protected resource: the server's `/mcp`. */
+	readonly resource: string;
 }
 
 /** What the token endpoint answered. */
@@ -21,66 +31,63 @@ export interface TokenReply {
 	readonly body: string;
 }
 
+/** The endpoints this test uses from the authorization server's metadata. */
+interface ServerMetadata {
+	readonly authorization_endpoint: string;
+	readonly token_endpoint: string;
+	readonly registration_endpoint: string;
+}
+
 /**
- * Registers a public client named `clientName` with `redirectUri`, and builds
- * an authorization request for the server's `/mcp`.
+ * Finds the server's endpoints, registers a public client named `clientName`
+ * with `redirectUri`, and builds an authorization request for `mcpUrl`.
  *
  * @example
- * const authorization = await startAuthorization(server.origin, callback.redirectUri, "Browser Test");
+ * const authorization = await startAuthorization(server.origin, server.mcpUrl, callback.redirectUri, "Test");
  * await page.goto(authorization.url);
  */
 export async function startAuthorization(
 	origin: string,
+	mcpUrl: string,
 	redirectUri: string,
 	clientName: string,
 ): Promise<Authorization> {
-	const response = await fetch(`${origin}/oauth/register`, {
-		method: "POST",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({
-			client_name: clientName,
-			redirect_uris: [redirectUri],
-			token_endpoint_auth_method: "none",
-			grant_types: ["authorization_code", "refresh_token"],
-		}),
-	});
-	const text = await response.text();
-	if (response.status !== 201) throw new Error(`registration answered ${response.status}: ${text}`);
-	const clientId = (JSON.parse(text) as { client_id: string }).client_id;
-	const verifier = randomBytes(32).toString("base64url");
-	const state = randomBytes(16).toString("base64url");
-	const query = new URLSearchParams({
-		response_type: "code",
-		client_id: clientId,
-		redirect_uri: redirectUri,
-		code_challenge: createHash("sha256").update(verifier).digest("base64url"),
-		code_challenge_method: "S256",
+	const metadata = (await readJson(
+		await fetch(`${origin}/.well-known/oauth-authorization-server`),
+		200,
+		"authorization server metadata",
+	)) as ServerMetadata;
+	const registration = await fetch(
+		metadata.registration_endpoint,
+		registrationRequest(clientName, redirectUri),
+	);
+	const { client_id: clientId } = (await readJson(registration, 201, "registration")) as {
+		client_id: string;
+	};
+	const { verifier, challenge } = await pkcePair();
+	const state = crypto.randomUUID();
+	const query = authorizationQuery({ clientId, redirectUri, challenge, state, resource: mcpUrl });
+	return {
+		clientId,
 		state,
-		scope: "mcp",
-		resource: `${origin}/mcp`,
-	});
-	return { clientId, state, verifier, url: `${origin}/authorize?${query}` };
+		verifier,
+		redirectUri,
+		url: `${metadata.authorization_endpoint}?${query}`,
+		tokenEndpoint: metadata.token_endpoint,
+		resource: mcpUrl,
+	};
 }
 
 /** Exchanges `code` for tokens, as the client that made `authorization`. */
 export async function exchangeCode(
-	origin: string,
-	redirectUri: string,
 	authorization: Authorization,
 	code: string,
 ): Promise<TokenReply> {
-	const response = await fetch(`${origin}/oauth/token`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({
-			grant_type: "authorization_code",
-			code,
-			redirect_uri: redirectUri,
-			client_id: authorization.clientId,
-			code_verifier: authorization.verifier,
-			resource: `${origin}/mcp`,
-		}),
-	});
+	const { clientId, redirectUri, verifier, resource } = authorization;
+	const response = await fetch(
+		authorization.tokenEndpoint,
+		exchangeRequest({ clientId, redirectUri, code, verifier, resource }),
+	);
 	const body = await response.text();
 	let accessToken: string | undefined;
 	try {
@@ -89,4 +96,11 @@ export async function exchangeCode(
 		accessToken = undefined;
 	}
 	return { status: response.status, accessToken, body };
+}
+
+/** The JSON body of `response`; throws with the body when the status is not `status`. */
+async function readJson(response: Response, status: number, what: string): Promise<unknown> {
+	const text = await response.text();
+	if (response.status !== status) throw new Error(`${what} answered ${response.status}: ${text}`);
+	return JSON.parse(text) as unknown;
 }

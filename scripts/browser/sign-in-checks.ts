@@ -4,6 +4,7 @@
  * and on to an MCP session with the token. Screenshot names start with the
  * check's number.
  */
+import type { Page } from "playwright-core";
 import { type Check, expect } from "../live/check-runner.ts";
 import { openPage, textOf } from "./browser.ts";
 import { type BrowserContext, CLIENT_NAME, photographFitting, SignInFlow } from "./sign-in-flow.ts";
@@ -26,6 +27,19 @@ async function withFlow(
 	}
 }
 
+/** Runs `steps` on a new page with its own cookies, and closes it whatever happens. */
+async function withPage(
+	context: BrowserContext,
+	steps: (page: Page) => Promise<void>,
+): Promise<void> {
+	const { page } = await openPage(context.browser);
+	try {
+		await steps(page);
+	} finally {
+		await page.context().close();
+	}
+}
+
 /** Signs in with email and password, allows, and uses the grant. */
 export const passwordSignIn: Check<BrowserContext> = {
 	name: "password sign-in: the confirmation names the account, Allow reaches the callback with a code and the state, the token exchange and initialize answer 200 as the user",
@@ -35,8 +49,7 @@ export const passwordSignIn: Check<BrowserContext> = {
 			await flow.fill("email", alice.email);
 			await flow.fill("password", alice.password);
 			await flow.press("sign-in", 200);
-			await flow.expectPage("confirm", `Allow ${CLIENT_NAME}`, alice.email, LOOPBACK_WARNING);
-			await flow.expectGrant(await flow.pressToCallback("allow"), alice.email);
+			await flow.allowAs(alice.email, LOOPBACK_WARNING);
 		}),
 };
 
@@ -48,8 +61,7 @@ export const tokenSignIn: Check<BrowserContext> = {
 			const { alice } = context;
 			await flow.fill("token", alice.token);
 			await flow.press("sign-in", 200);
-			await flow.expectPage("confirm", `Allow ${CLIENT_NAME}`, alice.email);
-			await flow.expectGrant(await flow.pressToCallback("allow"), alice.email);
+			await flow.allowAs(alice.email);
 		}),
 };
 
@@ -67,8 +79,7 @@ export const wrongPasswordThenRetry: Check<BrowserContext> = {
 			expect(email === alice.email, `the failed form kept the email as "${email}"`);
 			await flow.fill("password", alice.password);
 			await flow.press("sign-in", 200);
-			await flow.expectPage("confirm", `Allow ${CLIENT_NAME}`, alice.email);
-			await flow.expectGrant(await flow.pressToCallback("allow"), alice.email);
+			await flow.allowAs(alice.email);
 		}),
 };
 
@@ -89,10 +100,9 @@ export const denyReachesCallback: Check<BrowserContext> = {
  */
 export const foreignOriginRefused: Check<BrowserContext> = {
 	name: "a form on another origin posting to /authorize gets a readable 403 page",
-	async run(context) {
-		const { browser, callback, server } = context;
-		const { page } = await openPage(browser);
-		try {
+	run: (context) =>
+		withPage(context, async (page) => {
+			const { callback, server } = context;
 			await page.goto(
 				callback.foreignFormUrl(`${server.origin}/authorize`, { handle: "x", decision: "deny" }),
 			);
@@ -110,28 +120,20 @@ export const foreignOriginRefused: Check<BrowserContext> = {
 			const said = await textOf(page, "main");
 			expect(said.includes("another website"), `the 403 page says "${said}"`);
 			await photographFitting(page, "5-refused");
-		} finally {
-			await page.context().close();
-		}
-	},
+		}),
 };
 
 /** An authorization request for a client that does not exist gets a page, not JSON. */
 export const invalidRequestPage: Check<BrowserContext> = {
 	name: "an authorization request for an unknown client gets a readable error page",
-	async run(context) {
-		const { browser, server } = context;
-		const { page } = await openPage(browser);
-		try {
-			const response = await page.goto(`${server.origin}/authorize?client_id=unknown`);
+	run: (context) =>
+		withPage(context, async (page) => {
+			const response = await page.goto(`${context.server.origin}/authorize?client_id=unknown`);
 			const type = (await response?.headerValue("content-type")) ?? "";
 			expect(response?.status() === 400, `the page answered ${response?.status()}`);
 			expect(type.startsWith("text/html"), `the error is ${type}, not a page`);
 			const body = await textOf(page, "body");
 			expect(body.includes("Invalid client_id"), `the page says "${body.slice(0, 200)}"`);
 			await photographFitting(page, "6-error");
-		} finally {
-			await page.context().close();
-		}
-	},
+		}),
 };

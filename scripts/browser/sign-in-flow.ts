@@ -80,6 +80,7 @@ export class SignInFlow {
 		const { server, callback, browser } = context;
 		const authorization = await startAuthorization(
 			server.origin,
+			server.mcpUrl,
 			callback.redirectUri,
 			CLIENT_NAME,
 		);
@@ -145,17 +146,21 @@ export class SignInFlow {
 		await this.photograph(name);
 	}
 
+	/**
+	 * After a sign-in as `email`: the confirmation names the account (and shows
+	 * `texts`), Allow reaches the callback, and the grant works.
+	 */
+	async allowAs(email: string, ...texts: string[]): Promise<void> {
+		await this.expectPage("confirm", `Allow ${CLIENT_NAME}`, email, ...texts);
+		await this.expectGrant(await this.pressToCallback("allow"), email);
+	}
+
 	/** The code exchange, then `initialize` and `session_info` with the access token. */
 	async expectGrant(query: CallbackQuery, email: string): Promise<void> {
 		const code = query.get("code");
 		expect(code, `the callback got no code: ${query}`);
-		const { server, callback } = this.#context;
-		const tokens = await exchangeCode(
-			server.origin,
-			callback.redirectUri,
-			this.authorization,
-			code,
-		);
+		const { server } = this.#context;
+		const tokens = await exchangeCode(this.authorization, code);
 		expect(
 			tokens.status === 200 && tokens.accessToken,
 			`the token exchange answered ${tokens.status}: ${tokens.body.slice(0, 200)}`,

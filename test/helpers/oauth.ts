@@ -5,6 +5,13 @@
  * is not a browser. What a browser sends is proved by `npm run test:browser`.
  */
 import { expect } from "vitest";
+import {
+	authorizationQuery,
+	exchangeRequest,
+	pkcePair,
+	registrationRequest,
+} from "../../scripts/lib/oauth-requests";
+import { OAuthPath } from "../../src/auth/oauth-gateway";
 import { PUBLIC_MCP_URL, PUBLIC_ORIGIN } from "./identity";
 import { fetchWorker } from "./mcp";
 
@@ -15,41 +22,28 @@ export const REDIRECT_URI = "http://127.0.0.1:9999/callback";
 export const STATE = "state-1";
 
 /** A PKCE verifier and its S256 challenge. */
-export async function pkce(): Promise<{ verifier: string; challenge: string }> {
-	const verifier = base64url(crypto.getRandomValues(new Uint8Array(32)));
-	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier));
-	return { verifier, challenge: base64url(new Uint8Array(digest)) };
-}
+export const pkce = pkcePair;
 
 /** Registers a public client (RFC 7591) and returns its id. */
 export async function registerClient(name = "Test Agent"): Promise<string> {
-	const response = await fetchWorker(`${PUBLIC_ORIGIN}/oauth/register`, {
-		method: "POST",
-		headers: { "content-type": "application/json" },
-		body: JSON.stringify({
-			client_name: name,
-			redirect_uris: [REDIRECT_URI],
-			token_endpoint_auth_method: "none",
-			grant_types: ["authorization_code", "refresh_token"],
-		}),
-	});
+	const response = await fetchWorker(
+		`${PUBLIC_ORIGIN}${OAuthPath.Register}`,
+		registrationRequest(name, REDIRECT_URI),
+	);
 	expect(response.status).toBe(201);
 	return ((await response.json()) as { client_id: string }).client_id;
 }
 
 /** The `/authorize` URL of an authorization request. */
 export function authorizeUrl(clientId: string, challenge: string): string {
-	const query = new URLSearchParams({
-		response_type: "code",
-		client_id: clientId,
-		redirect_uri: REDIRECT_URI,
-		code_challenge: challenge,
-		code_challenge_method: "S256",
+	const query = authorizationQuery({
+		clientId,
+		redirectUri: REDIRECT_URI,
+		challenge,
 		state: STATE,
-		scope: "mcp",
 		resource: PUBLIC_MCP_URL,
 	});
-	return `${PUBLIC_ORIGIN}/authorize?${query}`;
+	return `${PUBLIC_ORIGIN}${OAuthPath.Authorize}?${query}`;
 }
 
 /** Exchanges an authorization code at the token endpoint. */
@@ -59,18 +53,10 @@ export function exchangeCode(
 	verifier: string,
 	resource = PUBLIC_MCP_URL,
 ): Promise<Response> {
-	return fetchWorker(`${PUBLIC_ORIGIN}/oauth/token`, {
-		method: "POST",
-		headers: { "content-type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({
-			grant_type: "authorization_code",
-			code,
-			redirect_uri: REDIRECT_URI,
-			client_id: clientId,
-			code_verifier: verifier,
-			resource,
-		}),
-	});
+	return fetchWorker(
+		`${PUBLIC_ORIGIN}${OAuthPath.Token}`,
+		exchangeRequest({ clientId, redirectUri: REDIRECT_URI, code, verifier, resource }),
+	);
 }
 
 /** A page of the flow, read once. */
@@ -157,11 +143,4 @@ export function redirectParams(response: Response): URLSearchParams {
 	const location = new URL(response.headers.get("location") ?? "");
 	expect(`${location.origin}${location.pathname}`).toBe(REDIRECT_URI);
 	return location.searchParams;
-}
-
-function base64url(bytes: Uint8Array): string {
-	return btoa(String.fromCharCode(...bytes))
-		.replaceAll("+", "-")
-		.replaceAll("/", "_")
-		.replace(/=+$/, "");
 }
