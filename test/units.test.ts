@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { formActionSources } from "../src/auth/authorize-html";
 import { readConfig } from "../src/config";
 import { isAllowedOrigin, isSameOrigin } from "../src/http/origin";
 import { clientTypeOf } from "../src/session/client-type";
@@ -108,5 +109,19 @@ describe("configuration errors at the front door", () => {
 			id: null,
 		});
 		expect(body).not.toContain("SESSION_TIMEOUT_SECONDS");
+	});
+});
+
+describe("form-action of the sign-in page", () => {
+	it.each([
+		["https://app.example.com/callback", "'self' https://app.example.com"],
+		["http://127.0.0.1:33418/callback?x=1", "'self' http://127.0.0.1:33418"],
+		["http://localhost:6274/oauth/callback", "'self' http://localhost:6274"],
+		["http://[::1]:8000/callback", "'self'"],
+		["com.example.app:/callback", "'self'"],
+		["not a url", "'self'"],
+		[undefined, "'none'"],
+	])("%s: %s", (redirectUri, expected) => {
+		expect(formActionSources(redirectUri)).toBe(expected);
 	});
 });

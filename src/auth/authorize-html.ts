@@ -135,11 +135,12 @@ export function failurePage(status: number, message: string, headers?: HeadersIn
 /**
  * The `form-action` sources of a page whose form may end in a redirect to
  * `redirectUri`: browsers check `form-action` against every redirect after a
- * submission (CSP 3 §6.2.1; Chromium enforces it), so the redirect's origin is
- * named beside `'self'`. The redirect URI was validated against the client's
- * registration. One that is not a plain host-source (a private-use scheme,
- * which this server does not accept, or an IPv6 literal) is left out: the
- * browser then refuses the redirect rather than the policy growing.
+ * submission (CSP 3, "form-action"; Chromium enforces it), so the redirect's
+ * origin is named beside `'self'`. The redirect URI was validated against the
+ * client's registration. One that is not a plain host-source (a private-use
+ * scheme, which this server does not accept, or an IPv6 literal, which CSP
+ * cannot name) is left out: the browser then refuses the redirect rather than
+ * the policy growing. Without a redirect (an error page), `'none'`.
  */
 export function formActionSources(redirectUri: string | undefined): string {
 	if (redirectUri === undefined) return "'none'";

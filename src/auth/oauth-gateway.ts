@@ -33,14 +33,15 @@ export const OAuthPath = {
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
 
 /**
- * What `/authorize` accepts as Origin (README, "Authentication"): the server's own origin, or
- * none (a client that is not a browser). Its form is posted only by its own
- * page, which now sends that origin (`Referrer-Policy: same-origin`, see
- * authorize-html.ts). `null` is refused rather than trusted to the handle and
- * its cookie alone: this page never produces it (it cannot be framed, so never
- * sandboxed), and a foreign page posting the form is exactly what the guard is
- * for. `ALLOWED_ORIGINS` and other loopback ports are for browser MCP clients
- * calling `/mcp` and `/api`, which keep the cross-origin rules.
+ * What `/authorize` accepts as Origin (README, "The sign-in page"): the
+ * server's own origin, or none (a client that is not a browser). Only the
+ * page itself posts its form, and it sends its origin with the POST
+ * (`Referrer-Policy: same-origin`, authorize-html.ts). `null` is refused
+ * rather than left to the handle and its cookie alone: this page never
+ * produces it (it cannot be framed, so never sandboxed), and a foreign page
+ * posting the form is what the guard is for. `ALLOWED_ORIGINS` and other
+ * loopback ports are for browser MCP clients on `/mcp` and `/api`, which keep
+ * the cross-origin rules.
  */
 const SIGN_IN_PAGE_ORIGINS: UnsafeRequestOptions = {
 	policy: "same-origin",
