@@ -6,7 +6,15 @@ import { openDatabase } from "../src/db/database";
 import { McpHttpError } from "../src/errors";
 import { enforceSessionLimit } from "../src/session/session-limits";
 import { sessionRow } from "./helpers/d1";
-import { bearer, createToken, createUser, PUBLIC_MCP_URL, PUBLIC_ORIGIN } from "./helpers/identity";
+import {
+	bearer,
+	createToken,
+	createUser,
+	initializeAs,
+	PUBLIC_MCP_URL,
+	PUBLIC_ORIGIN,
+	pingAs,
+} from "./helpers/identity";
 import {
 	expectErrorResponse,
 	fetchWorker,
@@ -17,22 +25,6 @@ import {
 	sessionStub,
 	syncMirror,
 } from "./helpers/mcp";
-
-/** Initializes a session on the public host with a token and returns its id. */
-async function initializeAs(token: string, headers: Record<string, string> = {}): Promise<string> {
-	const response = await post(initializeRequest("claude-code"), {
-		url: PUBLIC_MCP_URL,
-		version: null,
-		headers: { ...bearer(token), ...headers },
-	});
-	expect(response.status).toBe(200);
-	await response.text();
-	return response.headers.get("mcp-session-id") as string;
-}
-
-function pingAs(token: string, sessionId: string): Promise<Response> {
-	return post(rpc("ping"), { url: PUBLIC_MCP_URL, session: sessionId, headers: bearer(token) });
-}
 
 function adminApi(token: string, path: string, init: RequestInit = {}): Promise<Response> {
 	return fetchWorker(`${PUBLIC_ORIGIN}/api${path}`, {
@@ -326,154 +318,5 @@ describe("admin API", () => {
 		expect((await adminApi(admin.token, `/users/${user.id}/sessions`)).status).toBe(200);
 		expect((await adminApi(admin.token, "/sessions?status=bogus")).status).toBe(400);
 		expect((await adminApi(admin.token, "/sessions?limit=0")).status).toBe(400);
-	});
-});
-
-describe("OAuth 2.1 authorization code flow with PKCE", () => {
-	const redirectUri = "http://127.0.0.1:9999/callback";
-
-	async function pkce(): Promise<{ verifier: string; challenge: string }> {
-		const verifier = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(32))))
-			.replaceAll("+", "-")
-			.replaceAll("/", "_")
-			.replace(/=+$/, "");
-		const digest = new Uint8Array(
-			await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)),
-		);
-		const challenge = btoa(String.fromCharCode(...digest))
-			.replaceAll("+", "-")
-			.replaceAll("/", "_")
-			.replace(/=+$/, "");
-		return { verifier, challenge };
-	}
-
-	async function register(): Promise<string> {
-		const response = await fetchWorker(`${PUBLIC_ORIGIN}/oauth/register`, {
-			method: "POST",
-			headers: { "content-type": "application/json" },
-			body: JSON.stringify({
-				client_name: "Test Agent",
-				redirect_uris: [redirectUri],
-				token_endpoint_auth_method: "none",
-				grant_types: ["authorization_code", "refresh_token"],
-			}),
-		});
-		expect(response.status).toBe(201);
-		return ((await response.json()) as { client_id: string }).client_id;
-	}
-
-	async function authorize(clientId: string, challenge: string, form: Record<string, string>) {
-		const query = new URLSearchParams({
-			response_type: "code",
-			client_id: clientId,
-			redirect_uri: redirectUri,
-			code_challenge: challenge,
-			code_challenge_method: "S256",
-			state: "state-1",
-			scope: "mcp",
-			resource: PUBLIC_MCP_URL,
-		});
-		const url = `${PUBLIC_ORIGIN}/authorize?${query}`;
-		const page = await fetchWorker(url);
-		expect(page.status).toBe(200);
-		expect(page.headers.get("x-frame-options")).toBe("DENY");
-		const html = await page.text();
-		expect(html).toContain("Test Agent");
-		expect(html).toContain("127.0.0.1");
-		const handle = /name="handle" value="([^"]+)"/.exec(html)?.[1] ?? "";
-		const cookie = (page.headers.getSetCookie?.() ?? []).map((c) => c.split(";")[0]).join("; ");
-		return fetchWorker(url, {
-			method: "POST",
-			redirect: "manual",
-			headers: {
-				"content-type": "application/x-www-form-urlencoded",
-				cookie,
-				origin: PUBLIC_ORIGIN,
-			},
-			body: new URLSearchParams({ handle, decision: "approve", ...form }),
-		});
-	}
-
-	async function exchange(
-		clientId: string,
-		code: string,
-		verifier: string,
-		resource = PUBLIC_MCP_URL,
-	) {
-		return fetchWorker(`${PUBLIC_ORIGIN}/oauth/token`, {
-			method: "POST",
-			headers: { "content-type": "application/x-www-form-urlencoded" },
-			body: new URLSearchParams({
-				grant_type: "authorization_code",
-				code,
-				redirect_uri: redirectUri,
-				client_id: clientId,
-				code_verifier: verifier,
-				resource,
-			}),
-		});
-	}
-
-	it("registers, authorizes with a password, exchanges the code and calls /mcp as the user", async () => {
-		const user = await createUser();
-		const clientId = await register();
-		const { verifier, challenge } = await pkce();
-		const approved = await authorize(clientId, challenge, {
-			email: user.email,
-			password: user.password,
-		});
-		expect(approved.status).toBe(302);
-		const location = new URL(approved.headers.get("location") ?? "");
-		expect(`${location.origin}${location.pathname}`).toBe(redirectUri);
-		expect(location.searchParams.get("state")).toBe("state-1");
-		const code = location.searchParams.get("code") ?? "";
-
-		const tokens = await exchange(clientId, code, verifier);
-		expect(tokens.status).toBe(200);
-		const { access_token: accessToken } = (await tokens.json()) as { access_token: string };
-
-		const sessionId = await initializeAs(accessToken);
-		await syncMirror(sessionId);
-		expect(await sessionRow(sessionId)).toMatchObject({ user_id: user.id, user_email: user.email });
-		// The same user's API token may use the session; the grant is bound to the user, not the client.
-		expect((await pingAs(user.token, sessionId)).status).toBe(200);
-
-		// The code works once, and a token for this host is refused by another host of the same Worker.
-		expect((await exchange(clientId, code, verifier)).status).toBe(400);
-		const elsewhere = await post(initializeRequest(), {
-			url: "https://other.example.com/mcp",
-			headers: bearer(accessToken),
-		});
-		expect(elsewhere.status).toBe(401);
-	});
-
-	it("signs in with an API token too, and refuses wrong credentials without using up the form", async () => {
-		const user = await createUser();
-		const clientId = await register();
-		const { challenge } = await pkce();
-		const wrong = await authorize(clientId, challenge, { email: user.email, password: "wrong" });
-		expect(wrong.status).toBe(401);
-		const viaToken = await authorize(clientId, challenge, { token: user.token });
-		expect(viaToken.status).toBe(302);
-		expect(new URL(viaToken.headers.get("location") ?? "").searchParams.get("code")).toBeTruthy();
-	});
-
-	it("refuses a code exchange whose verifier does not match (PKCE) or whose resource is another server", async () => {
-		const user = await createUser();
-		const clientId = await register();
-		const { verifier, challenge } = await pkce();
-		const approved = await authorize(clientId, challenge, { token: user.token });
-		const code = new URL(approved.headers.get("location") ?? "").searchParams.get("code") ?? "";
-		expect((await exchange(clientId, code, `${verifier}x`)).status).toBe(400);
-
-		const again = await authorize(clientId, challenge, { token: user.token });
-		const secondCode = new URL(again.headers.get("location") ?? "").searchParams.get("code") ?? "";
-		const otherAudience = await exchange(
-			clientId,
-			secondCode,
-			verifier,
-			"https://other.example/mcp",
-		);
-		expect(otherAudience.status).toBe(400);
 	});
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { formActionSources } from "../src/auth/authorize-html";
 import { readConfig } from "../src/config";
-import { isAllowedOrigin } from "../src/http/origin";
+import { isAllowedOrigin, isSameOrigin } from "../src/http/origin";
 import { clientTypeOf } from "../src/session/client-type";
 import { isSessionId, mintSessionId } from "../src/session/session-id";
 
@@ -69,6 +70,19 @@ describe("origin rules", () => {
 	])("%s to %s: %s", (origin, url, expected) => {
 		expect(isAllowedOrigin(origin, url, allowed)).toBe(expected);
 	});
+
+	// /authorize: the server's own origin or none; not the allow-list, other loopback ports or null.
+	it.each([
+		[null, remote, true],
+		["https://mcp.example.com", remote, true],
+		["https://app.example", remote, false],
+		["null", remote, false],
+		["http://127.0.0.1:8787", local, true],
+		["http://127.0.0.1:9999", local, false],
+		["http://localhost:8787", local, false],
+	])("same-origin policy: %s to %s: %s", (origin, url, expected) => {
+		expect(isSameOrigin(origin, url)).toBe(expected);
+	});
 });
 
 describe("configuration errors at the front door", () => {
@@ -95,5 +109,19 @@ describe("configuration errors at the front door", () => {
 			id: null,
 		});
 		expect(body).not.toContain("SESSION_TIMEOUT_SECONDS");
+	});
+});
+
+describe("form-action of the sign-in page", () => {
+	it.each([
+		["https://app.example.com/callback", "'self' https://app.example.com"],
+		["http://127.0.0.1:33418/callback?x=1", "'self' http://127.0.0.1:33418"],
+		["http://localhost:6274/oauth/callback", "'self' http://localhost:6274"],
+		["http://[::1]:8000/callback", "'self'"],
+		["com.example.app:/callback", "'self'"],
+		["not a url", "'self'"],
+		[undefined, "'none'"],
+	])("%s: %s", (redirectUri, expected) => {
+		expect(formActionSources(redirectUri)).toBe(expected);
 	});
 });

@@ -100,18 +100,24 @@ export class AuthServerFixture {
 	}
 }
 
+/** A user for `provision` to add; without a password they sign in with tokens only. */
+export interface NewUser {
+	readonly email: string;
+	readonly name: string;
+	readonly role: string;
+	/** For the sign-in page; passed as `--password` (the admin command's own check applies). */
+	readonly password?: string;
+}
+
 /**
  * Adds a user and creates a token for them with the admin command.
  *
  * @example
  * const alice = await provision(server, { email: "alice@example.com", name: "Alice", role: "member" });
  */
-export async function provision(
-	server: DevServer,
-	user: { readonly email: string; readonly name: string; readonly role: string },
-): Promise<AuthUser> {
-	const { persistDir } = server;
-	await runAdmin(persistDir, [
+export async function provision(server: DevServer, user: NewUser): Promise<AuthUser> {
+	const password = user.password === undefined ? [] : ["--password", user.password];
+	await runAdmin(server.persistDir, [
 		"user",
 		"add",
 		"--email",
@@ -120,6 +126,7 @@ export async function provision(
 		user.name,
 		"--role",
 		user.role,
+		...password,
 	]);
 	return createToken(server, user.email, "live suite");
 }

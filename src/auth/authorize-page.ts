@@ -1,172 +1,169 @@
 /**
- * The OAuth sign-in and consent page at `/authorize`. A user signs in with
- * their email and password (set by the admin command) or with one of their
- * API tokens, sees which client asks and where the tokens will go, and allows
- * or denies. The OAuth provider keeps the authorization request server-side;
- * the form carries only a one-time handle bound to this browser.
+ * The OAuth sign-in and consent flow at `/authorize`, in two steps:
+ * 1. `GET` shows the sign-in form: which app asks, whether its name is
+ *    verified, where access goes. The user signs in with email and password
+ *    (set by the admin command) or with one of their API tokens.
+ * 2. `POST decision=sign-in` checks the form's one-time handle first, then the
+ *    credentials, and answers the confirmation page that names the account, or
+ *    the sign-in-failed form; either with a fresh handle for the same request.
+ * 3. `POST decision=allow` completes the authorization for that account and
+ *    redirects to the client. `decision=deny`, on either form, redirects to the
+ *    client with `error=access_denied`.
+ *
+ * The OAuth provider keeps the authorization request server-side; a form
+ * carries only a one-time handle, bound to this browser by a `__Host-` cookie
+ * (the provider's consent helpers). Every answer is a page or a redirect, never
+ * JSON: a person reads it.
  */
 import {
 	AuthorizationError,
+	type AuthRequest,
 	CimdFetchError,
-	type ConsentDescription,
 	type OAuthHelpers,
 } from "@cloudflare/workers-oauth-provider";
 import type { Context } from "hono";
-import { type Database, openDatabase } from "../db/database";
-import { findUserByEmail, oauthClientTimeout } from "../db/identity-queries";
+import { openDatabase } from "../db/database";
+import { oauthClientTimeout } from "../db/identity-queries";
 import { log } from "../log";
-import { principalFromApiToken } from "./authenticate";
-import { verifyPassword } from "./credentials";
+import {
+	type ConsentForm,
+	confirmPage,
+	errorPage,
+	failurePage,
+	signInPage,
+} from "./authorize-html";
 import { MCP_SCOPE } from "./oauth-gateway";
-import type { AuthProps, Principal } from "./principal";
+import type { AuthProps } from "./principal";
+import { checkCredentials, forgetSignIn, rememberSignIn, takeSignIn } from "./sign-in";
 
 type AuthorizeContext = Context<{ Bindings: Env & { OAUTH_PROVIDER?: OAuthHelpers } }>;
 
-/** Headers of every page: no caching, no framing (clickjacking), no inline script. */
-const PAGE_HEADERS = {
-	"Content-Type": "text/html; charset=utf-8",
-	"Cache-Control": "no-store",
-	"X-Frame-Options": "DENY",
-	"Content-Security-Policy":
-		"default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
-	"Referrer-Policy": "no-referrer",
-};
+/** Characters of a refused email written to the log. */
+const MAX_LOGGED_EMAIL_CHARS = 100;
 
-/** GET /authorize: validates the OAuth request and shows the sign-in and consent form. */
+/** GET /authorize: validates the OAuth request and shows the sign-in form. */
 export async function showAuthorizePage(c: AuthorizeContext): Promise<Response> {
-	const oauth = oauthHelpers(c);
+	const oauth = c.env.OAUTH_PROVIDER;
 	if (!oauth) return oauthDisabled();
 	try {
 		const request = await oauth.parseAuthRequest(c.req.raw);
-		const details = await oauth.describeConsent(request);
-		const consent = await oauth.beginConsent(request);
-		return page(renderForm(details, consent.handle), 200, consent.headers);
+		return signInPage(await startForm(oauth, request), { failed: false });
 	} catch (error) {
 		return authorizationFailure(error);
 	}
 }
 
-/** POST /authorize: checks the credentials, then completes or declines the authorization. */
+/** POST /authorize: one step of the flow, chosen by the button the user pressed. */
 export async function submitAuthorizePage(c: AuthorizeContext): Promise<Response> {
-	const oauth = oauthHelpers(c);
+	const oauth = c.env.OAUTH_PROVIDER;
 	if (!oauth) return oauthDisabled();
-	const form = await c.req.raw.clone().formData();
+	const form = await c.req.raw.formData().catch(() => null);
+	if (!form) return failurePage(400, "The sign-in form did not arrive as a form.");
 	const handle = String(form.get("handle") ?? "");
 	try {
-		if (form.get("decision") !== "approve") {
-			const denied = await oauth.denyConsent(c.req.raw, handle);
-			return new Response(null, { status: 302, headers: denied.headers });
+		switch (form.get("decision")) {
+			case "sign-in":
+				return await signIn(c, oauth, form, handle);
+			case "allow":
+				return await allow(c, oauth, handle);
+			case "deny":
+				return await deny(c, oauth, handle);
+			default:
+				return failurePage(400, "The form did not say whether to sign in, allow or deny.");
 		}
-		const db = openDatabase(c.env.DB);
-		const principal = await signIn(db, form);
-		if (!principal) {
-			log.warn("auth.sign_in_failed", { email: String(form.get("email") ?? "").slice(0, 100) });
-			return page(renderRetry(handle), 401);
-		}
-		const approved = await oauth.approveConsent(c.req.raw, handle, { scope: [MCP_SCOPE] });
-		const clientId = approved.request.clientId;
-		const props: AuthProps = {
-			userId: principal.userId,
-			email: principal.email,
-			role: principal.role,
-			credential: { kind: "oauth", id: clientId },
-			sessionTimeoutSeconds: await oauthClientTimeout(db, clientId),
-		};
-		const { redirectTo } = await oauth.completeAuthorization({
-			request: approved.request,
-			userId: principal.userId,
-			metadata: { email: principal.email },
-			scope: approved.request.scope,
-			props,
-		});
-		log.info("auth.oauth_granted", { user: principal.userId, client: clientId });
-		approved.headers.set("Location", redirectTo);
-		return new Response(null, { status: 302, headers: approved.headers });
 	} catch (error) {
 		return authorizationFailure(error);
 	}
 }
 
-/** Who signed in on the form. */
-type SignedIn = Pick<Principal, "userId" | "email" | "role">;
-
-/** The user behind the form's credentials: an API token, or email and password; null if they fail. */
-async function signIn(db: Database, form: FormData): Promise<SignedIn | null> {
-	const token = String(form.get("token") ?? "").trim();
-	if (token !== "") return principalFromApiToken(db, token);
-	const email = String(form.get("email") ?? "");
-	const password = String(form.get("password") ?? "");
-	const user = await findUserByEmail(db, email);
-	if (!user || user.disabledAt !== null || !user.passwordHash) return null;
-	if (!(await verifyPassword(password, user.passwordHash))) return null;
-	return { userId: user.id, email: user.email, role: user.role };
+/** 405 for any other method on `/authorize`, as a page. */
+export function authorizeMethodNotAllowed(): Response {
+	return failurePage(405, "This page only shows and receives the sign-in form.", {
+		Allow: "GET, POST",
+	});
 }
 
-function oauthHelpers(c: AuthorizeContext): OAuthHelpers | undefined {
-	return c.env.OAUTH_PROVIDER;
+/** Sign-in step: the handle, then the credentials; the confirmation or the form again. */
+async function signIn(
+	c: AuthorizeContext,
+	oauth: OAuthHelpers,
+	form: FormData,
+	handle: string,
+): Promise<Response> {
+	// The handle and its cookie first: credentials are checked only for a form this browser was shown.
+	const approved = await oauth.approveConsent(c.req.raw, handle);
+	const user = await checkCredentials(openDatabase(c.env.DB), form);
+	const next = await startForm(oauth, approved.request, approved.headers);
+	if (!user) {
+		const email = String(form.get("email") ?? "").slice(0, MAX_LOGGED_EMAIL_CHARS);
+		log.warn("auth.sign_in_failed", { email });
+		return signInPage(next, { failed: true, email });
+	}
+	await rememberSignIn(c.env.OAUTH_KV, next.handle, user);
+	return confirmPage(next, user);
+}
+
+/** Allow step: completes the authorization for the account that signed in on this form. */
+async function allow(c: AuthorizeContext, oauth: OAuthHelpers, handle: string): Promise<Response> {
+	const db = openDatabase(c.env.DB);
+	const user = await takeSignIn(db, c.env.OAUTH_KV, handle);
+	if (!user) return failurePage(400, "This sign-in expired or no longer works.");
+	const approved = await oauth.approveConsent(c.req.raw, handle, { scope: [MCP_SCOPE] });
+	const clientId = approved.request.clientId;
+	const props: AuthProps = {
+		userId: user.userId,
+		email: user.email,
+		role: user.role,
+		credential: { kind: "oauth", id: clientId },
+		sessionTimeoutSeconds: await oauthClientTimeout(db, clientId),
+	};
+	const { redirectTo } = await oauth.completeAuthorization({
+		request: approved.request,
+		userId: user.userId,
+		metadata: { email: user.email },
+		scope: approved.request.scope,
+		props,
+	});
+	log.info("auth.oauth_granted", { user: user.userId, client: clientId });
+	approved.headers.set("Location", redirectTo);
+	return new Response(null, { status: 302, headers: approved.headers });
+}
+
+/** Deny, on either form: back to the client with `access_denied`. */
+async function deny(c: AuthorizeContext, oauth: OAuthHelpers, handle: string): Promise<Response> {
+	const denied = await oauth.denyConsent(c.req.raw, handle);
+	await forgetSignIn(c.env.OAUTH_KV, handle);
+	return new Response(null, { status: 302, headers: denied.headers });
+}
+
+/**
+ * A form for `request`: what to show of the client, and a new handle bound to
+ * this browser. `carried` are cookies to send as well (clearing a used handle's).
+ */
+async function startForm(
+	oauth: OAuthHelpers,
+	request: AuthRequest,
+	carried?: Headers,
+): Promise<ConsentForm> {
+	const details = await oauth.describeConsent(request);
+	const consent = await oauth.beginConsent(request);
+	for (const cookie of carried?.getSetCookie() ?? []) consent.headers.append("Set-Cookie", cookie);
+	return { details, handle: consent.handle, headers: consent.headers };
 }
 
 function oauthDisabled(): Response {
-	return page(
-		"<h1>Sign-in is off</h1><p>This server runs with AUTH_MODE=off on loopback; it needs no authorization.</p>",
+	return failurePage(
 		404,
+		"Sign-in is off: this server runs with AUTH_MODE=off on loopback and needs no authorization.",
 	);
 }
 
-/** Errors are rendered here, or redirected to the client only where the library says it is safe. */
+/** Errors are pages here, or redirects to the client only where the library says it is safe. */
 function authorizationFailure(error: unknown): Response {
 	if (error instanceof AuthorizationError) {
 		if (error.redirectTo) return Response.redirect(error.redirectTo, 302);
-		return page(`<h1>Authorization failed</h1><p>${escapeHtml(error.description)}</p>`, 400);
+		return failurePage(400, error.description);
 	}
-	if (error instanceof CimdFetchError) {
-		return page("<h1>Authorization failed</h1><p>This app could not be verified.</p>", 400);
-	}
-	throw error;
-}
-
-function page(body: string, status: number, extra?: Headers): Response {
-	const headers = new Headers(extra);
-	for (const [name, value] of Object.entries(PAGE_HEADERS)) headers.set(name, value);
-	return new Response(
-		`<!doctype html><html lang="en"><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Archon MCP</title><style>body{font:16px system-ui;max-width:34rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.6rem 0}input{width:100%;padding:.4rem}.warn{background:#fff3cd;padding:.6rem}</style>${body}</html>`,
-		{ status, headers },
-	);
-}
-
-function renderForm(details: ConsentDescription, handle: string): string {
-	const name = escapeHtml(details.clientName);
-	const origin = details.clientDomain
-		? `Published by <strong>${escapeHtml(details.clientDomain)}</strong>.`
-		: "This app registered itself; its name is not verified.";
-	const loopback = details.redirectIsLoopback
-		? '<p class="warn"><strong>This sends access to an app on your computer.</strong> Continue only if you just started signing in from it.</p>'
-		: "";
-	return `<h1>Allow ${name} to use Archon MCP as you?</h1>
-<p>${origin} Access will be sent to <strong>${escapeHtml(details.redirectHost)}</strong>.</p>${loopback}
-<form method="post">
-<input type="hidden" name="handle" value="${escapeHtml(handle)}">
-${credentialFields()}
-<p><button name="decision" value="approve">Sign in and allow</button> <button name="decision" value="deny">Deny</button></p>
-</form>`;
-}
-
-function renderRetry(handle: string): string {
-	return `<h1>Sign-in failed</h1><p>Those credentials were not accepted. Try again.</p>
-<form method="post">
-<input type="hidden" name="handle" value="${escapeHtml(handle)}">
-${credentialFields()}
-<p><button name="decision" value="approve">Sign in and allow</button> <button name="decision" value="deny">Deny</button></p>
-</form>`;
-}
-
-function credentialFields(): string {
-	return `<label>Email <input name="email" type="email" autocomplete="username"></label>
-<label>Password <input name="password" type="password" autocomplete="current-password"></label>
-<p>or</p>
-<label>API token <input name="token" type="password" autocomplete="off" placeholder="archon_..."></label>`;
-}
-
-function escapeHtml(value: string): string {
-	return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+	if (error instanceof CimdFetchError) return failurePage(400, "This app could not be verified.");
+	return errorPage(error);
 }

@@ -27,8 +27,13 @@ export function isApiToken(value: string): boolean {
 }
 
 /** The stored form of an API token: SHA-256, hex. */
-export async function hashApiToken(token: string): Promise<string> {
-	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
+export function hashApiToken(token: string): Promise<string> {
+	return sha256Hex(token);
+}
+
+/** SHA-256 of a string's UTF-8 bytes, as lower-case hex. */
+export async function sha256Hex(value: string): Promise<string> {
+	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
 	return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 

@@ -1,5 +1,6 @@
 /**
- * The Worker's front door. Disallowed browser origins are refused first; then
+ * The Worker's front door. Disallowed browser origins are refused first (on
+ * `/authorize`, anything but the server's own); then
  * `@cloudflare/workers-oauth-provider` is the OAuth
  * 2.1 authorization server (PKCE S256, dynamic client registration, RFC 8414
  * and RFC 9728 metadata) and guards `/mcp`: a request without a valid bearer
@@ -12,9 +13,10 @@ import type { Hono } from "hono";
 import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { errorResponse } from "../errors";
-import { rejectUnsafeRequest } from "../http/origin";
+import { rejectUnsafeRequest, type UnsafeRequestOptions } from "../http/origin";
 import { isAuthOff } from "./auth-mode";
 import { principalFromApiToken } from "./authenticate";
+import { errorPage, failurePage } from "./authorize-html";
 
 /** The one scope this server grants: use of its MCP tools. */
 export const MCP_SCOPE = "mcp";
@@ -29,6 +31,28 @@ export const OAuthPath = {
 
 /** Access tokens live 1 hour (seconds); refresh tokens 30 days (the library default). */
 const ACCESS_TOKEN_TTL_SECONDS = 3600;
+
+/**
+ * What `/authorize` accepts as Origin (README, "The sign-in page"): the
+ * server's own origin, or none (a client that is not a browser). Only the
+ * page itself posts its form, and it sends its origin with the POST
+ * (`Referrer-Policy: same-origin`, authorize-html.ts). `null` is refused
+ * rather than left to the handle and its cookie alone: this page never
+ * produces it (it cannot be framed, so never sandboxed), and a foreign page
+ * posting the form is what the guard is for. `ALLOWED_ORIGINS` and other
+ * loopback ports are for browser MCP clients on `/mcp` and `/api`, which keep
+ * the cross-origin rules.
+ */
+const SIGN_IN_PAGE_ORIGINS: UnsafeRequestOptions = {
+	policy: "same-origin",
+	render: (_error, refusal) =>
+		failurePage(
+			403,
+			refusal === "origin"
+				? "The sign-in form was sent from another website, so it was refused."
+				: "Sign-in works over HTTPS only.",
+		),
+};
 
 /** Hosts a Worker answers on are few; the cache of per-origin providers is capped all the same. */
 const MAX_CACHED_ORIGINS = 16;
@@ -50,16 +74,23 @@ export function createWorker(app: Hono<{ Bindings: Env }>): ExportedHandler<Env>
 	};
 	return {
 		async fetch(request, env, ctx) {
+			const url = new URL(request.url);
+			// The sign-in page answers people: its refusals and failures are pages too.
+			const isSignInPage = url.pathname === OAuthPath.Authorize;
 			try {
 				const config = readConfig(env);
 				// DNS-rebinding defence comes before anything else, authentication included.
-				const refused = rejectUnsafeRequest(request, config);
+				const refused = rejectUnsafeRequest(
+					request,
+					config,
+					isSignInPage ? SIGN_IN_PAGE_ORIGINS : {},
+				);
 				if (refused) return refused;
 				if (isAuthOff(request, config)) return await app.fetch(request, env, ctx);
-				return await providerFor(new URL(request.url).origin).fetch(request, env, ctx);
+				return await providerFor(url.origin).fetch(request, env, ctx);
 			} catch (error) {
 				// Outside the app's own error handler (configuration, the provider): still no stack trace on the wire.
-				return errorResponse(error);
+				return isSignInPage ? errorPage(error) : errorResponse(error);
 			}
 		},
 	};

@@ -4,7 +4,11 @@
  */
 import { Hono } from "hono";
 import { cors } from "hono/cors";
-import { showAuthorizePage, submitAuthorizePage } from "../auth/authorize-page";
+import {
+	authorizeMethodNotAllowed,
+	showAuthorizePage,
+	submitAuthorizePage,
+} from "../auth/authorize-page";
 import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
@@ -30,6 +34,7 @@ export function createApp() {
 	app.get("/health/live", (c) => c.text("ok"));
 	app.get("/authorize", showAuthorizePage);
 	app.post("/authorize", submitAuthorizePage);
+	app.all("/authorize", authorizeMethodNotAllowed);
 	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);

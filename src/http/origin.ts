@@ -12,6 +12,25 @@ import { log } from "../log";
 const LOOPBACK_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 
 /**
+ * Which browser origins a route accepts.
+ * - `cross-origin`: the server's own, `ALLOWED_ORIGINS`, and loopback origins
+ *   while the server runs on loopback: browser MCP clients on `/mcp` and `/api`.
+ * - `same-origin`: the server's own only: a form that only this server's own page posts.
+ */
+export type OriginPolicy = "cross-origin" | "same-origin";
+
+/** Why a request was refused: plain HTTP to a host that is not loopback, or its Origin. */
+export type Refusal = "plain-http" | "origin";
+
+/** How `rejectUnsafeRequest` judges a request and words its refusal. */
+export interface UnsafeRequestOptions {
+	/** `cross-origin` unless told. */
+	readonly policy?: OriginPolicy;
+	/** Builds the 403; a JSON-RPC error response unless told (a page answers HTML). */
+	readonly render?: (error: McpHttpError, refusal: Refusal) => Response;
+}
+
+/**
  * True when a request from `origin` to `requestUrl` may proceed: no origin, the
  * server's own origin, an origin in `ALLOWED_ORIGINS`, or a loopback origin
  * while the server itself is reached on loopback.
@@ -22,14 +41,21 @@ export function isAllowedOrigin(
 	allowed: ReadonlySet<string>,
 ): boolean {
 	if (origin === null) return true;
-	let parsed: URL;
-	try {
-		parsed = new URL(origin);
-	} catch {
-		return false;
-	}
+	const parsed = parseOrigin(origin);
+	if (!parsed) return false;
 	if (parsed.origin === requestUrl.origin || allowed.has(parsed.origin)) return true;
 	return isLoopback(requestUrl) && isLoopback(parsed);
+}
+
+/**
+ * True when a request from `origin` to `requestUrl` may proceed under the
+ * `same-origin` policy: no origin (not a browser), or exactly the server's own.
+ * `null` (an opaque origin: a sandboxed frame, a `data:` page, or a page with
+ * `Referrer-Policy: no-referrer` posting a form) is refused.
+ */
+export function isSameOrigin(origin: string | null, requestUrl: URL): boolean {
+	if (origin === null) return true;
+	return parseOrigin(origin)?.origin === requestUrl.origin;
 }
 
 /** True when `url` points at this machine. */
@@ -44,20 +70,41 @@ export function isLoopback(url: URL): boolean {
  *   request is HTTPS; on a local server a non-loopback `Host` over HTTP is
  *   what DNS rebinding looks like (the page's Origin then matches that Host,
  *   so the Origin check alone would let it through);
- * - a browser Origin outside the allow-list.
+ * - a browser Origin that `options.policy` does not accept.
  */
-export function rejectUnsafeRequest(request: Request, config: ServerConfig): Response | undefined {
+export function rejectUnsafeRequest(
+	request: Request,
+	config: ServerConfig,
+	options: UnsafeRequestOptions = {},
+): Response | undefined {
+	const render = options.render ?? ((error: McpHttpError) => errorResponse(error));
 	const origin = request.headers.get("origin");
 	const url = new URL(request.url);
 	if (url.protocol === "http:" && !isLoopback(url)) {
 		log.warn("request.host_rejected", { host: url.host, path: url.pathname });
-		return forbidden("Forbidden: plain HTTP is served on loopback hosts only; use HTTPS");
+		return render(
+			forbidden("Forbidden: plain HTTP is served on loopback hosts only; use HTTPS"),
+			"plain-http",
+		);
 	}
-	if (isAllowedOrigin(origin, url, config.allowedOrigins)) return undefined;
+	const allowed =
+		options.policy === "same-origin"
+			? isSameOrigin(origin, url)
+			: isAllowedOrigin(origin, url, config.allowedOrigins);
+	if (allowed) return undefined;
 	log.warn("request.origin_rejected", { origin: origin ?? "", path: url.pathname });
-	return forbidden("Forbidden: origin not allowed");
+	return render(forbidden("Forbidden: origin not allowed"), "origin");
 }
 
-function forbidden(message: string): Response {
-	return errorResponse(new McpHttpError(403, JsonRpcCode.ServerError, message));
+/** The origin an Origin header names, or undefined for `null` and anything unparsable. */
+function parseOrigin(origin: string): URL | undefined {
+	try {
+		return new URL(origin);
+	} catch {
+		return undefined;
+	}
+}
+
+function forbidden(message: string): McpHttpError {
+	return new McpHttpError(403, JsonRpcCode.ServerError, message);
 }

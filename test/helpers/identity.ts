@@ -1,8 +1,11 @@
 /**
- * Users and API tokens created straight in D1, as the admin command does.
+ * Users and API tokens created straight in D1, as the admin command does, and
+ * MCP requests made as one of them on the public host.
  */
 import { env } from "cloudflare:workers";
+import { expect } from "vitest";
 import { createApiToken, hashPassword } from "../../src/auth/credentials";
+import { initializeRequest, post, rpc } from "./mcp";
 
 /** The public origin auth tests use: auth is always required there. */
 export const PUBLIC_ORIGIN = "https://mcp.example.com";
@@ -70,4 +73,24 @@ export async function createToken(
 /** The Authorization header for a token. */
 export function bearer(token: string): Record<string, string> {
 	return { authorization: `Bearer ${token}` };
+}
+
+/** Initializes a session on the public host with a token and returns its id. */
+export async function initializeAs(
+	token: string,
+	headers: Record<string, string> = {},
+): Promise<string> {
+	const response = await post(initializeRequest("claude-code"), {
+		url: PUBLIC_MCP_URL,
+		version: null,
+		headers: { ...bearer(token), ...headers },
+	});
+	expect(response.status).toBe(200);
+	await response.text();
+	return response.headers.get("mcp-session-id") as string;
+}
+
+/** A ping in a session on the public host, with a token. */
+export function pingAs(token: string, sessionId: string): Promise<Response> {
+	return post(rpc("ping"), { url: PUBLIC_MCP_URL, session: sessionId, headers: bearer(token) });
 }
