@@ -5,9 +5,7 @@
  * request timeout, while Archon sends -32001 for an unknown session).
  */
 
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import { type CallToolResult, ProtocolError, SdkHttpError } from "@modelcontextprotocol/client";
 
 /**
  * Why a client operation failed.
@@ -101,18 +99,13 @@ export const SESSION_NOT_FOUND_RPC_CODE = -32001;
  */
 export function toMCPClientError(error: unknown): MCPClientError {
 	if (error instanceof MCPClientError) return error;
-	if (error instanceof McpError) {
+	if (error instanceof ProtocolError) {
 		// A JSON-RPC error in a 200 response: -32001 on the wire still means "session not found".
 		const code = error.code === SESSION_NOT_FOUND_RPC_CODE ? "SESSION_EXPIRED" : "PROTOCOL";
 		return new MCPClientError(code, error.message, { rpcCode: error.code, cause: error });
 	}
-	if (error instanceof StreamableHTTPError) {
-		// The SDK uses code -1 for a response it could not read (wrong content type).
-		const status = error.code !== undefined && error.code > 0 ? error.code : undefined;
-		return new MCPClientError(status === undefined ? "PROTOCOL" : "HTTP", error.message, {
-			status,
-			cause: error,
-		});
+	if (error instanceof SdkHttpError) {
+		return new MCPClientError("HTTP", error.message, { status: error.status, cause: error });
 	}
 	return new MCPClientError("PROTOCOL", describeError(error), { cause: error });
 }

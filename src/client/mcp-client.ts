@@ -15,10 +15,13 @@
  * - `timeoutMs` bounds each operation, retries included; an `AbortSignal`
  *   stops the operation, its retries and its HTTP request.
  */
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
-import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
+import {
+	type CallToolResult,
+	Client,
+	type RequestOptions,
+	StreamableHTTPClientTransport,
+	type Tool,
+} from "@modelcontextprotocol/client";
 import { linkSignal, raceAbort, sleep } from "./abort.js";
 import { describeError, MCPClientError, toMCPClientError } from "./errors.js";
 import { fetchHealth, healthUrl, type ServerHealth } from "./health.js";
@@ -132,7 +135,7 @@ export class MCPClient implements AsyncDisposable {
 		options: CallToolOptions = {},
 	): Promise<CallToolResult> {
 		const result = (await this.#run("tools/call", options.signal, (client, request) =>
-			client.callTool({ name, arguments: args }, undefined, request),
+			client.callTool({ name, arguments: args }, request),
 		)) as CallToolResult;
 		if (result.isError && options.throwOnToolError) {
 			const text = result.content.find((part) => part.type === "text")?.text;
