@@ -2,10 +2,22 @@
  * The one error type the client throws. Its `code` is a local string code; a
  * JSON-RPC code from the wire, when there is one, travels apart in `rpcCode`,
  * so the two vocabularies never mix (the SDK reuses -32001 for its own
- * request timeout, while Archon sends -32001 for an unknown session).
+ * request timeout, while Archon sends -32001 for an unknown session). The
+ * SDK's own local errors (`SdkError`, string codes) are mapped here too.
  */
 
-import { type CallToolResult, ProtocolError, SdkHttpError } from "@modelcontextprotocol/client";
+import {
+	type CallToolResult,
+	InsufficientScopeError,
+	OAuthClientFlowError,
+	OAuthError,
+	ProtocolError,
+	SdkError,
+	SdkErrorCode,
+	SdkHttpError,
+	UnauthorizedError,
+} from "@modelcontextprotocol/client";
+import { isStreamBreak } from "./response-stream.js";
 
 /**
  * Why a client operation failed.
@@ -16,11 +28,19 @@ import { type CallToolResult, ProtocolError, SdkHttpError } from "@modelcontextp
  * - `ABORTED`: the caller's `AbortSignal` fired.
  * - `CLOSED`: the client was closed before or during the operation.
  * - `HTTP`: the server answered with an HTTP error status (see `status`).
- * - `NETWORK`: no HTTP response at all (DNS, connection reset, offline).
+ * - `NETWORK`: no HTTP response at all (DNS, connection reset, offline), or
+ *   a response stream that ended before the answer.
  * - `PROTOCOL`: the server answered, but with a JSON-RPC error or a message
- *   the SDK could not accept (see `rpcCode`).
+ *   the SDK could not accept (see `rpcCode`), or the two sides share no
+ *   protocol version (`protocol: "2026-07-28"` against a 2025-era server).
  * - `TOOL`: a tool returned `isError: true` and the caller asked for it to
  *   throw (`throwOnToolError`); the result is in `toolResult`.
+ * - `UNAUTHORIZED`: the server answered 401 and a fresh token (from
+ *   `getToken`) did not help, or there was nothing to refresh; an OAuth
+ *   `authProvider` that needs the user (see `MCPClient.finishAuth`). The
+ *   server's `resource_metadata` URL, when it sent one, is in `resourceMetadataUrl`.
+ * - `INPUT_ROUNDS_EXCEEDED`: a 2026-07-28 server kept asking for input
+ *   (`input_required`) for more than `maxRounds` rounds.
  */
 export type MCPClientErrorCode =
 	| "SESSION_EXPIRED"
@@ -30,7 +50,9 @@ export type MCPClientErrorCode =
 	| "HTTP"
 	| "NETWORK"
 	| "PROTOCOL"
-	| "TOOL";
+	| "TOOL"
+	| "UNAUTHORIZED"
+	| "INPUT_ROUNDS_EXCEEDED";
 
 /** Facts an `MCPClientError` may carry besides its code and message. */
 export interface MCPClientErrorDetails {
@@ -42,6 +64,11 @@ export interface MCPClientErrorDetails {
 	readonly retryAfterMs?: number;
 	/** The tool result of a `TOOL` error. */
 	readonly toolResult?: CallToolResult;
+	/**
+	 * The protected-resource metadata URL from the server's `WWW-Authenticate`
+	 * challenge (RFC 9728), where a client finds the authorization server.
+	 */
+	readonly resourceMetadataUrl?: string;
 	/** The underlying error. */
 	readonly cause?: unknown;
 }
@@ -53,8 +80,8 @@ export interface MCPClientErrorDetails {
  * try {
  *   await client.callTool("health_check");
  * } catch (error) {
- *   if (error instanceof MCPClientError && error.code === "HTTP" && error.status === 401) {
- *     // refresh the token and try again
+ *   if (error instanceof MCPClientError && error.code === "UNAUTHORIZED") {
+ *     console.log("sign in first; metadata at", error.resourceMetadataUrl);
  *   }
  * }
  */
@@ -65,6 +92,7 @@ export class MCPClientError extends Error {
 	readonly rpcCode: number | undefined;
 	readonly retryAfterMs: number | undefined;
 	readonly toolResult: CallToolResult | undefined;
+	readonly resourceMetadataUrl: string | undefined;
 
 	constructor(code: MCPClientErrorCode, message: string, details: MCPClientErrorDetails = {}) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -73,6 +101,7 @@ export class MCPClientError extends Error {
 		this.rpcCode = details.rpcCode;
 		this.retryAfterMs = details.retryAfterMs;
 		this.toolResult = details.toolResult;
+		this.resourceMetadataUrl = details.resourceMetadataUrl;
 	}
 }
 
@@ -92,22 +121,59 @@ export function isMCPClientError(
 /** JSON-RPC code Archon (and the MCP SDK server) sends for an unknown or expired session. */
 export const SESSION_NOT_FOUND_RPC_CODE = -32001;
 
+/** Most `cause` links followed when looking for an error this library threw. */
+const MAX_CAUSE_DEPTH = 5;
+
 /**
  * Maps what the SDK threw to an `MCPClientError`. Aborts and timeouts are not
- * decided here: the SDK reports both as the same `McpError`, so the caller,
- * who owns the signals, checks them first.
+ * decided here: the SDK reports both as the same error, so the caller, who
+ * owns the signals, checks them first.
  */
-export function toMCPClientError(error: unknown): MCPClientError {
-	if (error instanceof MCPClientError) return error;
+export function toMCPClientError(error: unknown, streamMark?: string): MCPClientError {
+	// Our fetch throws typed errors; the SDK may wrap them (a failed era probe, say).
+	const own = ownCause(error);
+	if (own) return own;
+	if (error instanceof ProtocolError && streamMark && isStreamBreak(error.data, streamMark)) {
+		return new MCPClientError("NETWORK", "The response stream ended before the answer", {
+			cause: error,
+		});
+	}
 	if (error instanceof ProtocolError) {
 		// A JSON-RPC error in a 200 response: -32001 on the wire still means "session not found".
 		const code = error.code === SESSION_NOT_FOUND_RPC_CODE ? "SESSION_EXPIRED" : "PROTOCOL";
 		return new MCPClientError(code, error.message, { rpcCode: error.code, cause: error });
 	}
+	if (error instanceof InsufficientScopeError) {
+		return new MCPClientError("HTTP", `HTTP 403: ${error.message}`, {
+			status: 403,
+			resourceMetadataUrl: error.resourceMetadataUrl?.href,
+			cause: error,
+		});
+	}
+	if (
+		error instanceof UnauthorizedError ||
+		error instanceof OAuthClientFlowError ||
+		error instanceof OAuthError ||
+		(error instanceof SdkError && error.code === SdkErrorCode.ClientHttpAuthentication)
+	) {
+		return new MCPClientError("UNAUTHORIZED", error.message, { status: 401, cause: error });
+	}
 	if (error instanceof SdkHttpError) {
 		return new MCPClientError("HTTP", error.message, { status: error.status, cause: error });
 	}
+	if (error instanceof SdkError && error.code === SdkErrorCode.InputRequiredRoundsExceeded) {
+		return new MCPClientError("INPUT_ROUNDS_EXCEEDED", error.message, { cause: error });
+	}
 	return new MCPClientError("PROTOCOL", describeError(error), { cause: error });
+}
+
+function ownCause(error: unknown): MCPClientError | undefined {
+	let current = error;
+	for (let depth = 0; depth < MAX_CAUSE_DEPTH && current instanceof Error; depth++) {
+		if (current instanceof MCPClientError) return current;
+		current = current.cause;
+	}
+	return undefined;
 }
 
 /** A short, log-safe description of an unknown thrown value. */

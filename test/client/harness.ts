@@ -5,6 +5,7 @@
  */
 import { env, exports } from "cloudflare:workers";
 import { MCPClient, type MCPClientOptions } from "../../src/client/index";
+import { forgetAllVerdicts } from "../../src/client/protocol-verdicts";
 import { type SessionRowRaw, sessionRow } from "../helpers/d1";
 import { syncMirror } from "../helpers/mcp";
 
@@ -18,6 +19,10 @@ export interface Exchange {
 	readonly method: string;
 	/** JSON-RPC method of a POST body, e.g. `tools/call`. */
 	readonly rpcMethod: string | undefined;
+	/** JSON-RPC id of a POST body, when it is a request. */
+	readonly rpcId: string | number | undefined;
+	/** The parsed POST body. */
+	readonly body: RpcBody | undefined;
 	readonly headers: Headers;
 	readonly signal: AbortSignal | undefined;
 	/** HTTP status of the answer, or `error` when the fetch rejected. */
@@ -30,24 +35,43 @@ export interface Exchange {
  */
 export type Interceptor = (exchange: Exchange) => Response | Promise<Response> | Error | undefined;
 
+/** A JSON-RPC message as the tests read it. */
+export interface RpcBody {
+	readonly id?: string | number;
+	readonly method?: string;
+	readonly params?: Record<string, unknown> & { _meta?: Record<string, unknown> };
+}
+
+/** Where a `RecordingFetch` sends what it does not answer itself. */
+export type Target = (request: Request) => Promise<Response>;
+
 /** Sends a request to the Worker under test. */
 export function workerFetch(input: string | URL, init?: RequestInit): Promise<Response> {
 	return exports.default.fetch(new Request(input, init));
 }
 
+/** The Worker under test as a `Target`. */
+export const WORKER: Target = (request) => exports.default.fetch(request);
+
 /** A fetch for the client that records every exchange and lets `intercept` answer some. */
 export class RecordingFetch {
 	readonly exchanges: Exchange[] = [];
 	readonly #intercept: Interceptor | undefined;
+	readonly #target: Target;
 
-	constructor(intercept?: Interceptor) {
+	/** `target` answers what `intercept` leaves: the Worker unless a test passes a fixture server. */
+	constructor(intercept?: Interceptor, target: Target = WORKER) {
 		this.#intercept = intercept;
+		this.#target = target;
 	}
 
 	readonly fetch = async (input: string | URL, init: RequestInit = {}): Promise<Response> => {
+		const body = rpcBodyOf(init.body);
 		const exchange: Exchange = {
 			method: (init.method ?? "GET").toUpperCase(),
-			rpcMethod: rpcMethodOf(init.body),
+			rpcMethod: body?.method,
+			rpcId: body?.method === undefined ? undefined : body.id,
+			body,
 			headers: new Headers(init.headers),
 			signal: init.signal ?? undefined,
 		};
@@ -55,7 +79,7 @@ export class RecordingFetch {
 		try {
 			const intercepted = this.#intercept?.(exchange);
 			if (intercepted instanceof Error) throw intercepted;
-			const response = await (intercepted ?? workerFetch(input, init));
+			const response = await (intercepted ?? this.#target(new Request(input, init)));
 			exchange.outcome = response.status;
 			return response;
 		} catch (error) {
@@ -121,10 +145,15 @@ export async function rowsOfClient(clientName: string): Promise<SessionRowRaw[]>
 	return results;
 }
 
-function rpcMethodOf(body: unknown): string | undefined {
+/** Forgets what earlier tests learned about each endpoint's era, so every test starts fresh. */
+export function forgetEras(): void {
+	forgetAllVerdicts();
+}
+
+function rpcBodyOf(body: unknown): RpcBody | undefined {
 	if (typeof body !== "string") return undefined;
 	try {
-		return (JSON.parse(body) as { method?: string }).method;
+		return JSON.parse(body) as RpcBody;
 	} catch {
 		return undefined;
 	}
