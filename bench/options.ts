@@ -39,7 +39,7 @@ export const BENCH_DEFAULTS: BenchOptions = {
 	rounds: 3,
 	targets: undefined,
 	check: false,
-	deadlineSeconds: 600,
+	deadlineSeconds: 900,
 };
 
 /** Defaults of `npm run bench:scale`: the issue's 10 000 sessions. */

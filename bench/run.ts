@@ -13,7 +13,7 @@ import { startDeadline } from "./deadline.ts";
 import { evaluateGoals } from "./goals.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 import { describeMachine, formatMachine, loadAverage } from "./machine.ts";
-import { type BenchOptions, parseBenchOptions } from "./options.ts";
+import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from "./options.ts";
 import { formatGoals, formatTargets, type TargetOutcome } from "./report.ts";
 import { gitRevision, writeResults } from "./results-file.ts";
 import { type ServerRole, serverVars, startServers, stopServers } from "./servers.ts";
@@ -27,10 +27,9 @@ interface Prepared {
 	readonly runs: LoadResult[];
 }
 
-async function main(options: BenchOptions): Promise<number> {
+async function main(options: BenchOptions, targets: readonly Target[]): Promise<number> {
 	const stopDeadline = startDeadline("bench", options.deadlineSeconds);
 	const startedAt = new Date();
-	const targets = selectTargets(options.targets);
 	const machine = describeMachine();
 	const loadBefore = loadAverage();
 	console.log(`Machine\n${formatMachine(machine)}\n- load average (1 min) before: ${loadBefore}\n`);
@@ -154,5 +153,17 @@ async function runRounds(prepared: readonly Prepared[], options: BenchOptions): 
 	}
 }
 
-const options = parseBenchOptions(process.argv.slice(2));
-if (options) process.exitCode = await main(options);
+/** The options and targets asked for; undefined after `--help` or a usage error (exit code 2). */
+function readCommandLine(): { options: BenchOptions; targets: Target[] } | undefined {
+	try {
+		const options = parseBenchOptions(process.argv.slice(2));
+		return options && { options, targets: selectTargets(options.targets) };
+	} catch (error) {
+		console.error(`bench: ${error instanceof Error ? error.message : error}\n\n${BENCH_USAGE}`);
+		process.exitCode = 2;
+		return undefined;
+	}
+}
+
+const commandLine = readCommandLine();
+if (commandLine) process.exitCode = await main(commandLine.options, commandLine.targets);

@@ -12,7 +12,7 @@ import { type ClientInfo, openSession } from "../scripts/lib/mcp-http.ts";
 import { delay } from "../scripts/lib/process-group.ts";
 import { startDeadline } from "./deadline.ts";
 import { describeMachine, formatMachine, loadAverage } from "./machine.ts";
-import { parseScaleOptions, type ScaleOptions } from "./options.ts";
+import { parseScaleOptions, SCALE_USAGE, type ScaleOptions } from "./options.ts";
 import { mebibytes, PeakRss } from "./process-memory.ts";
 import { gitRevision, writeResults } from "./results-file.ts";
 import { startServers, stopServers } from "./servers.ts";
@@ -39,12 +39,7 @@ interface Creation {
 }
 
 async function main(options: ScaleOptions): Promise<number> {
-	const budgetMs = options.deadlineSeconds * 1000 - options.idleSeconds * 1000 - RESERVE_MS;
-	if (budgetMs <= 0) {
-		throw new Error(
-			`--deadline-seconds ${options.deadlineSeconds} leaves no time to create sessions: allow more than --idle-seconds plus ${RESERVE_MS / 1000} s`,
-		);
-	}
+	const budgetMs = creationBudgetMs(options);
 	const stopDeadline = startDeadline("bench:scale", options.deadlineSeconds);
 	const startedAt = new Date();
 	const machine = describeMachine();
@@ -117,6 +112,17 @@ async function main(options: ScaleOptions): Promise<number> {
 	}
 }
 
+/** The share of the deadline that creating sessions may take; throws when there is none. */
+function creationBudgetMs(options: ScaleOptions): number {
+	const budgetMs = (options.deadlineSeconds - options.idleSeconds) * 1000 - RESERVE_MS;
+	if (budgetMs <= 0) {
+		throw new Error(
+			`--deadline-seconds ${options.deadlineSeconds} leaves no time to create sessions: allow more than --idle-seconds plus ${RESERVE_MS / 1000} s`,
+		);
+	}
+	return budgetMs;
+}
+
 /** Opens sessions with `concurrency` handshakes in flight until enough exist or `stopAt` passes. */
 async function createSessions(
 	server: DevServer,
@@ -163,5 +169,20 @@ async function countSessionRows(
 	return { total: Number(rows[0]?.total ?? 0), active: Number(rows[0]?.active ?? 0) };
 }
 
-const options = parseScaleOptions(process.argv.slice(2));
+/** The options asked for; undefined after `--help` or a usage error (exit code 2). */
+function readCommandLine(): ScaleOptions | undefined {
+	try {
+		const options = parseScaleOptions(process.argv.slice(2));
+		if (options) creationBudgetMs(options);
+		return options;
+	} catch (error) {
+		console.error(
+			`bench:scale: ${error instanceof Error ? error.message : error}\n\n${SCALE_USAGE}`,
+		);
+		process.exitCode = 2;
+		return undefined;
+	}
+}
+
+const options = readCommandLine();
 if (options) process.exitCode = await main(options);
