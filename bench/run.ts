@@ -10,7 +10,7 @@
 import { queryD1 } from "../scripts/lib/d1.ts";
 import type { DevServer } from "../scripts/lib/dev-server.ts";
 import { startDeadline } from "./deadline.ts";
-import { evaluateGoals } from "./goals.ts";
+import { evaluateGoals, type GoalResult } from "./goals.ts";
 import { type LoadResult, runLoad } from "./load.ts";
 import { describeMachine, formatMachine, loadAverage } from "./machine.ts";
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from "./options.ts";
@@ -42,6 +42,7 @@ async function main(options: BenchOptions, targets: readonly Target[]): Promise<
 		}
 		const { prepared, unavailable } = await prepare(targets, servers);
 		await runRounds(prepared, options);
+		const loadAfter = loadAverage();
 
 		const outcomes: TargetOutcome[] = targets.map((target) => {
 			const runs = prepared.find((p) => p.target === target)?.runs;
@@ -50,21 +51,22 @@ async function main(options: BenchOptions, targets: readonly Target[]): Promise<
 		});
 		const untracked = servers.get("untracked");
 		const trackedAnyway = untracked ? await trackedRequests(untracked) : 0;
-		if (trackedAnyway > 0) {
-			console.log(
-				`\nBENCH_TRACKING=off was not honoured: the untracked server tracked ${trackedAnyway} requests, so the tracking goal is not measured.`,
-			);
-		}
 		const goals = evaluateGoals((id) => {
 			const outcome = outcomes.find((o) => o.target.id === id);
+			// Figures of a server that tracked anyway say nothing about tracking's cost.
 			return trackedAnyway > 0 && outcome?.target.server === "untracked"
 				? undefined
 				: outcome?.summary;
 		});
-		const loadAfter = loadAverage();
+
 		console.log(`\n${formatTargets(outcomes)}\n`);
 		for (const { target, unavailable: reason } of outcomes) {
 			if (reason) console.log(`${target.id}: n/a (${reason})`);
+		}
+		if (trackedAnyway > 0) {
+			console.log(
+				`BENCH_TRACKING=off was not honoured: the untracked server tracked ${trackedAnyway} requests, so the tracking goal is not measured.`,
+			);
 		}
 		console.log(`\n${formatGoals(goals)}\n\nload average (1 min) after: ${loadAfter}`);
 
@@ -73,9 +75,9 @@ async function main(options: BenchOptions, targets: readonly Target[]): Promise<
 			revision: gitRevision(),
 			machine,
 			loadAverage: { before: loadBefore, after: loadAfter },
-			trackedWithTrackingOff: untracked ? trackedAnyway : undefined,
 			options,
 			servers: Object.fromEntries([...roles].map((role) => [role, serverVars(role)])),
+			trackedWithTrackingOff: untracked ? trackedAnyway : undefined,
 			targets: outcomes.map(({ target, summary, unavailable: reason }) => ({
 				id: target.id,
 				label: target.label,
@@ -89,22 +91,30 @@ async function main(options: BenchOptions, targets: readonly Target[]): Promise<
 		});
 		console.log(`raw results: ${path}`);
 
-		let failed = false;
-		for (const { target, summary } of outcomes) {
-			if (summary && summary.errors > 0) {
-				console.error(`${target.id}: ${summary.errors} errors, first: ${summary.firstError}`);
-				failed = true;
-			}
-		}
-		if (options.check && goals.some((goal) => goal.met === false)) {
-			console.error("bench --check: a goal of issue 13 was missed");
-			failed = true;
-		}
-		return failed ? 1 : 0;
+		const problems = failures(outcomes, options.check ? goals : []);
+		for (const problem of problems) console.error(`bench: ${problem}`);
+		return problems.length > 0 ? 1 : 0;
 	} finally {
 		await stopServers(servers);
 		stopDeadline();
 	}
+}
+
+/** Why the run fails: a target with failed requests, or a goal measured and missed (`--check`). */
+function failures(
+	outcomes: readonly TargetOutcome[],
+	checkedGoals: readonly GoalResult[],
+): string[] {
+	const problems: string[] = [];
+	for (const { target, summary } of outcomes) {
+		if (summary && summary.errors > 0) {
+			problems.push(`${target.id}: ${summary.errors} errors, first: ${summary.firstError}`);
+		}
+	}
+	for (const goal of checkedGoals) {
+		if (goal.met === false) problems.push(`--check: missed the goal "${goal.label}"`);
+	}
+	return problems;
 }
 
 /** Opens each target's session (or finds out why it cannot run). */
