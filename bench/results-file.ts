@@ -10,20 +10,28 @@ import { PROJECT_ROOT } from "../scripts/lib/wrangler.ts";
 /** Where results go, at the project root. */
 const RESULTS_DIR = join(PROJECT_ROOT, ".bench-results");
 
-/** Writes `results` to `.bench-results/<script>-<start time>.json` and returns the path. */
-export function writeResults(script: string, startedAt: Date, results: unknown): string {
+/**
+ * Writes `results` to `.bench-results/<script>-<start time>.json`, after the
+ * start time and the commit measured, and returns the path.
+ */
+export function writeResults(
+	script: string,
+	startedAt: Date,
+	results: Readonly<Record<string, unknown>>,
+): string {
 	mkdirSync(RESULTS_DIR, { recursive: true });
 	const stamp = startedAt
 		.toISOString()
 		.replaceAll(":", "-")
 		.replace(/\.\d+Z$/, "Z");
 	const path = join(RESULTS_DIR, `${script}-${stamp}.json`);
-	writeFileSync(path, `${JSON.stringify(results, null, "\t")}\n`);
+	const document = { startedAt: startedAt.toISOString(), revision: gitRevision(), ...results };
+	writeFileSync(path, `${JSON.stringify(document, null, "\t")}\n`);
 	return path;
 }
 
 /** The commit measured, with `-dirty` when the work tree has changes; `unknown` outside git. */
-export function gitRevision(): string {
+function gitRevision(): string {
 	try {
 		const git = (...args: string[]) =>
 			execFileSync("git", args, { cwd: PROJECT_ROOT, encoding: "utf8" }).trim();

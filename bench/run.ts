@@ -15,7 +15,7 @@ import { type LoadResult, runLoad } from "./load.ts";
 import { describeMachine, formatMachine, loadAverage } from "./machine.ts";
 import { BENCH_USAGE, type BenchOptions, parseBenchOptions } from "./options.ts";
 import { formatGoals, formatTargets, type TargetOutcome } from "./report.ts";
-import { gitRevision, writeResults } from "./results-file.ts";
+import { writeResults } from "./results-file.ts";
 import { type ServerRole, serverVars, startServers, stopServers } from "./servers.ts";
 import { summarize } from "./summary.ts";
 import { isUnavailable, type Sender, selectTargets, type Target } from "./targets.ts";
@@ -71,8 +71,6 @@ async function main(options: BenchOptions, targets: readonly Target[]): Promise<
 		console.log(`\n${formatGoals(goals)}\n\nload average (1 min) after: ${loadAfter}`);
 
 		const path = writeResults("bench", startedAt, {
-			startedAt: startedAt.toISOString(),
-			revision: gitRevision(),
 			machine,
 			loadAverage: { before: loadBefore, after: loadAfter },
 			options,

@@ -14,7 +14,7 @@ import { startDeadline } from "./deadline.ts";
 import { describeMachine, formatMachine, loadAverage } from "./machine.ts";
 import { parseScaleOptions, SCALE_USAGE, type ScaleOptions } from "./options.ts";
 import { mebibytes, PeakRss } from "./process-memory.ts";
-import { gitRevision, writeResults } from "./results-file.ts";
+import { writeResults } from "./results-file.ts";
 import { startServers, stopServers } from "./servers.ts";
 
 /** Interval between memory samples (500 ms). */
@@ -80,8 +80,6 @@ async function main(options: ScaleOptions): Promise<number> {
 			].join("\n"),
 		);
 		const path = writeResults("scale", startedAt, {
-			startedAt: startedAt.toISOString(),
-			revision: gitRevision(),
 			machine,
 			loadAverage: { before: loadBefore, after: loadAfter },
 			options,
