@@ -10,6 +10,7 @@ import {
 	conformanceFixturesOn,
 	registerConformanceFixtures,
 } from "./conformance";
+import { requestStateCodec } from "./request-state";
 import type { ToolContext } from "./tool-context";
 import { registerHealthCheck } from "./tools/health-check";
 import { registerSessionInfo } from "./tools/session-info";
@@ -26,6 +27,8 @@ export function createMcpServer(context: ToolContext): McpServer {
 			capabilities: { tools: {}, logging: {}, ...(fixtures ? CONFORMANCE_CAPABILITIES : {}) },
 			instructions:
 				"Archon MCP server. Call health_check to see server status and session_info to inspect this session.",
+			// Tampered, expired or another user's requestState is refused with -32602 (src/mcp/request-state.ts).
+			requestState: { verify: requestStateCodec(context.env).verify },
 		},
 	);
 	for (const register of TOOLS) register(server, context);

@@ -1,7 +1,7 @@
 /**
  * The fixtures of the official MCP conformance suite (issue 4): tools,
- * resources, a resource template, prompts, completion and resource
- * subscriptions, as `@modelcontextprotocol/conformance` expects them. They
+ * resources, a resource template, prompts, completion, resource
+ * subscriptions and the multi-round-trip (input required) tools, as `@modelcontextprotocol/conformance` expects them. They
  * are registered only when the Worker variable `CONFORMANCE` is `"on"`
  * (`conformance/run.ts` sets it), never in a deployment.
  *
@@ -16,6 +16,7 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { ToolContext } from "../tool-context";
 import { registerFixtureClientRequests } from "./fixture-client-requests";
+import { registerFixtureInputRequired } from "./fixture-input-required";
 import { registerFixturePrompts } from "./fixture-prompts";
 import { registerFixtureResources } from "./fixture-resources";
 import { conformanceFixturesOn } from "./fixture-switch";
@@ -33,6 +34,7 @@ export function registerConformanceFixtures(server: McpServer, context: ToolCont
 	if (!conformanceFixturesOn(context.env)) return;
 	registerFixtureTools(server);
 	registerFixtureClientRequests(server);
+	registerFixtureInputRequired(server, context);
 	registerFixtureResources(server);
 	registerFixturePrompts(server);
 }
