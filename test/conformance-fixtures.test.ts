@@ -2,7 +2,7 @@
  * The conformance fixtures (src/mcp/conformance/, issue 4): absent from the
  * Worker as deployed, present when `CONFORMANCE` is `"on"`. With the fixtures
  * on, the server is driven by the SDK's own client over an in-memory pair.
- * The legacy shim's refusal where the client lacks a capability is checked here too.
+ * The same fixtures through a session object: test/with-fixtures/legacy-client-requests.test.ts.
  */
 import { env } from "cloudflare:workers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";

@@ -1,7 +1,7 @@
 /**
- * Builds the MCP server that answers one HTTP request inside a session object.
- * A fresh server per request keeps nothing in memory between requests, so a
- * session survives eviction and restarts by construction.
+ * Builds the MCP server both lanes serve: every tool, resource and prompt is
+ * defined once here. A legacy session object keeps one for as long as it
+ * lives in memory; the modern lane builds one per request.
  */
 import { McpServer } from "@modelcontextprotocol/server";
 import { SERVER_NAME, SERVER_VERSION } from "../version";

@@ -1,11 +1,13 @@
 /**
  * The Durable Object that is one MCP session. It validates every request
- * against its stored record before serving it, hosts the MCP SDK's
- * web-standard transport per request, slides an idle-expiry alarm, and
- * mirrors the session and its requests to D1 off the response path.
+ * against its stored record before serving it, keeps the session's MCP
+ * server and transport while it lives in memory (restoring them from the
+ * record after a restart), slides an idle-expiry alarm, and mirrors the
+ * session and its requests to D1 off the response path.
  *
  * Storage layout: `session-store.ts`. Lifecycle rules: `session-record.ts`.
- * The D1 mirror: `session-mirror.ts`.
+ * The D1 mirror: `session-mirror.ts`. The live server and transport:
+ * `session-connection.ts`.
  *
  * Ending a session (idle alarm or DELETE) first marks the record ended, so no
  * later request is served, then writes the final row to D1 and deletes the
@@ -17,14 +19,14 @@ import {
 	type InitializeRequest,
 	isJSONRPCRequest,
 	type JSONRPCMessage,
-	WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
 import { log } from "../log";
 import { Header, negotiateProtocolVersion } from "../mcp/protocol";
-import { createMcpServer } from "../mcp/server";
-import { type TrackedRequest, TrackingTransport } from "../mcp/tracking-transport";
+import { callerAuthInfo } from "../mcp/request-state";
+import type { TrackedRequest } from "../mcp/tracking-transport";
+import { type ConnectionDeps, ConnectionSlot } from "./session-connection";
 import { shortId } from "./session-id";
 import { SessionMirror } from "./session-mirror";
 import {
@@ -69,6 +71,8 @@ export class McpSessionObject extends DurableObject<Env> {
 	readonly #mirror: SessionMirror;
 	/** True once this instance has served or created its session; false after every restart. */
 	#warm = false;
+	/** The session's live server and transport in this instance. */
+	readonly #connection = new ConnectionSlot();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -93,13 +97,13 @@ export class McpSessionObject extends DurableObject<Env> {
 			const record = resumeSession(current, handshake, now, call.timeoutSeconds);
 			log.info("session.resumed", this.#fields(record, { handshakes: record.handshakeCount }));
 			this.#warm = true;
-			return this.#serve(record, call, 1);
+			return this.#serve(record, call, true);
 		}
 		if (this.#store.session() !== undefined) return null;
 		const record = createSession(call.sessionId, handshake, call.owner, now, call.timeoutSeconds);
 		log.info("session.created", this.#fields(record, { protocolVersion: record.protocolVersion }));
 		this.#warm = true;
-		const response = await this.#serve(record, call, 1);
+		const response = await this.#serve(record, call, true);
 		// The row exists in D1 before the client learns the id, so per-user limits and
 		// revocation (which find sessions through D1) never miss a new session.
 		await this.#mirror.sync().catch((error: unknown) => this.#mirror.scheduleRetry(error));
@@ -108,17 +112,12 @@ export class McpSessionObject extends DurableObject<Env> {
 
 	/** Serves a non-initialize POST in this session, or returns null if the session is not live. */
 	async serve(call: SessionCall): Promise<Response | null> {
-		this.#checkName(call.sessionId);
 		const now = Date.now();
-		const current = this.#ownedLiveSession(now, call.owner);
+		const current = this.#admitted(call, now);
 		if (!current) return null;
-		if (!this.#warm) {
-			this.#warm = true;
-			log.info("session.served_after_restart", this.#fields(current));
-		}
 		const messages = Array.isArray(call.body) ? call.body : [call.body];
 		const record = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
-		return this.#serve(record, call, 0);
+		return this.#serve(record, call, false);
 	}
 
 	/** Ends the session at the client's request (HTTP DELETE): 204, or null if not live. */
@@ -172,6 +171,7 @@ export class McpSessionObject extends DurableObject<Env> {
 			if ((await this.#store.scheduledAlarm()) !== null) return;
 			this.#store.saveSession(endSession(record, "timeout", now));
 			log.info("session.expired", this.#fields(record, { idleSeconds: record.timeoutSeconds }));
+			await this.#connection.close();
 		}
 		try {
 			await this.#mirror.sync();
@@ -183,23 +183,52 @@ export class McpSessionObject extends DurableObject<Env> {
 		if (after?.status === "active") await this.#store.setAlarm(after.expiresAt, "expiry");
 	}
 
-	/** Runs the MCP transport for `call` in `record`, saving the record and sliding the alarm first. */
-	async #serve(record: SessionRecord, call: SessionCall, extraRequests: number): Promise<Response> {
-		const saved = { ...record, requestCount: record.requestCount + extraRequests };
+	/**
+	 * Runs the MCP transport for `call` in `record`, saving the record and
+	 * sliding the alarm first; `handshake` when `call` is an `initialize`,
+	 * which gets a new connection.
+	 */
+	async #serve(record: SessionRecord, call: SessionCall, handshake: boolean): Promise<Response> {
+		const saved = { ...record, requestCount: record.requestCount + (handshake ? 1 : 0) };
 		this.#store.saveSession(saved);
 		await this.#store.setAlarm(saved.expiresAt, "expiry");
 
-		const server = createMcpServer({ env: this.env, session: () => this.#store.session() });
-		const transport = new WebStandardStreamableHTTPServerTransport();
-		await server.connect(new TrackingTransport(transport, (done) => this.#track(saved.id, done)));
+		const deps = this.#connectionDeps(saved.id);
+		const connection = await (handshake
+			? this.#connection.replace(deps)
+			: this.#connection.current(deps, saved, call.url));
 		const request = new Request(call.url, {
 			method: "POST",
 			headers: { ...call.headers, [Header.McpSessionId]: saved.id },
 		});
-		const response = await transport.handleRequest(request, { parsedBody: call.body });
-		// Requests carrying only notifications are settled now; mirror the activity too.
+		const caller = callerAuthInfo(call.owner?.userId ?? null);
+		const response = await connection.handle(request, call.body, caller);
+		// Requests carrying only notifications (or answers to the server) are settled now; mirror the activity too.
 		if (response.status === 202) this.#mirror.syncSoon();
 		return withHeaders(response, sessionHeaders(saved.id));
+	}
+
+	#connectionDeps(sessionId: string): ConnectionDeps {
+		return {
+			sessionId,
+			env: this.env,
+			session: () => this.#store.session(),
+			onDone: (done) => this.#track(sessionId, done),
+		};
+	}
+
+	/**
+	 * The live session `call` may use (this object's, and its owner's), or
+	 * undefined; logs the first request this instance serves for a session it did not open.
+	 */
+	#admitted(call: SessionCall, now: number): SessionRecord | undefined {
+		this.#checkName(call.sessionId);
+		const record = this.#ownedLiveSession(now, call.owner);
+		if (record && !this.#warm) {
+			this.#warm = true;
+			log.info("session.served_after_restart", this.#fields(record));
+		}
+		return record;
 	}
 
 	/** Queues a finished request for D1 and starts a background sync. */
@@ -256,6 +285,7 @@ export class McpSessionObject extends DurableObject<Env> {
 	#end(record: SessionRecord, reason: DisconnectReason): void {
 		this.#store.saveSession(endSession(record, reason, Date.now()));
 		if (reason !== "timeout") log.info("session.terminated", this.#fields(record, { reason }));
+		this.ctx.waitUntil(this.#connection.close());
 		this.#mirror.syncSoon();
 	}
 

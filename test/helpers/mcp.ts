@@ -148,6 +148,14 @@ export async function expectErrorResponse(
 	return body;
 }
 
+/** Ends a session as its client does (DELETE /mcp). */
+export function deleteSession(sessionId: string): Promise<Response> {
+	return fetchWorker(MCP_URL, {
+		method: "DELETE",
+		headers: { "mcp-session-id": sessionId, "mcp-protocol-version": PROTOCOL_VERSION },
+	});
+}
+
 /** The stub of a session's Durable Object. */
 export function sessionStub(sessionId: string) {
 	return env.MCP_SESSION.get(env.MCP_SESSION.idFromName(sessionId));

@@ -5,11 +5,11 @@
  * Each is written once in the multi-round-trip style: while the answer is
  * missing it returns `inputRequired(...)`, and on re-entry it reads the answer
  * from `ctx.mcpReq.inputResponses`. A 2026-07-28 client gets `input_required`
- * and retries; a 2025 client gets a real `sampling/createMessage` or
- * `elicitation/create` from the SDK's legacy shim where one server sees the
- * whole conversation. A client that did not declare the capability gets an
- * `isError` result, and so does a session object's per-request server, which
- * never saw the client's `initialize`.
+ * and retries; a 2025 session gets a real `sampling/createMessage` or
+ * `elicitation/create` on the call's SSE stream from the SDK's legacy shim,
+ * whose answer (a separate POST) reaches this server because the session
+ * object keeps it while the call runs (src/session/session-connection.ts).
+ * A client that did not declare the capability gets an `isError` result.
  */
 import {
 	type CallToolResult,
