@@ -18,8 +18,20 @@ import { registerSessionInfo } from "./tools/session-info";
 /** The tools every session offers, one registration function per file in `tools/`. */
 const TOOLS = [registerHealthCheck, registerSessionInfo] as const;
 
+/** Where a legacy session keeps its `resources/subscribe` subscriptions (its stored record). */
+export interface ResourceSubscriptions {
+	subscribe(uri: string): void;
+	unsubscribe(uri: string): void;
+}
+
+/** What a lane with somewhere to keep state across requests hands the server. */
+export interface McpServerOptions {
+	/** Subscriptions of a legacy session; absent where nothing outlives the request. */
+	readonly subscriptions?: ResourceSubscriptions;
+}
+
 /** Creates an MCP server with every tool registered against `context`. */
-export function createMcpServer(context: ToolContext): McpServer {
+export function createMcpServer(context: ToolContext, options: McpServerOptions = {}): McpServer {
 	const fixtures = conformanceFixturesOn(context.env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION, title: "Archon MCP" },
@@ -33,6 +45,6 @@ export function createMcpServer(context: ToolContext): McpServer {
 	);
 	for (const register of TOOLS) register(server, context);
 	// Test fixtures of the official conformance suite, only with CONFORMANCE=on (issue 4).
-	if (fixtures) registerConformanceFixtures(server, context);
+	if (fixtures) registerConformanceFixtures(server, context, options);
 	return server;
 }

@@ -9,16 +9,20 @@
  * After an eviction or a restart the object restores one from its stored
  * record, through the transport's public door: a replayed `initialize` (the
  * stored handshake) gives the SDK back the negotiated revision and the
- * client's capabilities; it is not tracked. Nothing here holds a timer once no
+ * client's capabilities, and a replayed `logging/setLevel` the stored level.
+ * Neither is tracked. Nothing here holds a timer once no
  * request is in flight, so an idle object can still be evicted.
  */
 import {
 	type AuthInfo,
+	isJSONRPCRequest,
+	isSpecType,
 	type JSONRPCMessage,
+	type LoggingLevel,
 	WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
 import { Header } from "../mcp/protocol";
-import { createMcpServer } from "../mcp/server";
+import { createMcpServer, type ResourceSubscriptions } from "../mcp/server";
 import { type TrackedRequest, TrackingTransport } from "../mcp/tracking-transport";
 import type { SessionRecord } from "./session-record";
 
@@ -31,6 +35,7 @@ export interface ConnectionDeps {
 	readonly env: Env;
 	/** The current stored record (tools read it at call time). */
 	readonly session: () => SessionRecord | undefined;
+	readonly subscriptions: ResourceSubscriptions;
 	/** Called once per request the client sent, when its response leaves (or it ends without one). */
 	readonly onDone: (request: TrackedRequest) => void;
 }
@@ -50,7 +55,10 @@ export class SessionConnection {
 	/** A connection whose first message will be the client's own `initialize`. */
 	static async open(deps: ConnectionDeps): Promise<SessionConnection> {
 		const connection = new SessionConnection(deps);
-		const server = createMcpServer({ env: deps.env, session: deps.session });
+		const server = createMcpServer(
+			{ env: deps.env, session: deps.session },
+			{ subscriptions: deps.subscriptions },
+		);
 		await server.connect(connection.#tracking);
 		return connection;
 	}
@@ -86,6 +94,9 @@ export class SessionConnection {
 			capabilities: record.clientCapabilities ?? {},
 			clientInfo: { name: record.clientName ?? "unknown", version: record.clientVersion ?? "0" },
 		});
+		if (record.logLevel) {
+			await this.#replay(url, record, "logging/setLevel", { level: record.logLevel });
+		}
 	}
 
 	/** Sends one request to the transport as a client would, and checks that it succeeded. */
@@ -163,4 +174,15 @@ export class ConnectionSlot {
 		});
 		return building;
 	}
+}
+
+/** The level the last valid `logging/setLevel` among `messages` asks for, if any. */
+export function requestedLogLevel(messages: readonly JSONRPCMessage[]): LoggingLevel | undefined {
+	let level: LoggingLevel | undefined;
+	for (const message of messages) {
+		if (!isJSONRPCRequest(message) || message.method !== "logging/setLevel") continue;
+		const requested = message.params?.level;
+		if (isSpecType.LoggingLevel(requested)) level = requested;
+	}
+	return level;
 }

@@ -19,14 +19,17 @@ import {
 	type InitializeRequest,
 	isJSONRPCRequest,
 	type JSONRPCMessage,
+	ProtocolError,
+	ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
 import { log } from "../log";
 import { Header, negotiateProtocolVersion } from "../mcp/protocol";
 import { callerAuthInfo } from "../mcp/request-state";
+import type { ResourceSubscriptions } from "../mcp/server";
 import type { TrackedRequest } from "../mcp/tracking-transport";
-import { type ConnectionDeps, ConnectionSlot } from "./session-connection";
+import { type ConnectionDeps, ConnectionSlot, requestedLogLevel } from "./session-connection";
 import { shortId } from "./session-id";
 import { SessionMirror } from "./session-mirror";
 import {
@@ -35,11 +38,15 @@ import {
 	type Handshake,
 	isLive,
 	isOwnedBy,
+	MAX_SUBSCRIPTIONS,
 	type RequestRecord,
 	resumeSession,
 	type SessionOwner,
 	type SessionRecord,
+	setLogLevel,
+	subscribe,
 	touchSession,
+	unsubscribe,
 } from "./session-record";
 import { SessionStore } from "./session-store";
 
@@ -116,8 +123,10 @@ export class McpSessionObject extends DurableObject<Env> {
 		const current = this.#admitted(call, now);
 		if (!current) return null;
 		const messages = Array.isArray(call.body) ? call.body : [call.body];
-		const record = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
-		return this.#serve(record, call, false);
+		const touched = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
+		// Kept in the record so a server restored after eviction filters at the same level.
+		const level = requestedLogLevel(messages);
+		return this.#serve(level ? setLogLevel(touched, level) : touched, call, false);
 	}
 
 	/** Ends the session at the client's request (HTTP DELETE): 204, or null if not live. */
@@ -213,7 +222,28 @@ export class McpSessionObject extends DurableObject<Env> {
 			sessionId,
 			env: this.env,
 			session: () => this.#store.session(),
+			subscriptions: this.#subscriptions(),
 			onDone: (done) => this.#track(sessionId, done),
+		};
+	}
+
+	/** Resource subscriptions kept in the live record, so they outlive this instance. */
+	#subscriptions(): ResourceSubscriptions {
+		const update = (change: (record: SessionRecord) => SessionRecord | undefined) => {
+			const record = this.#liveSession(Date.now());
+			if (!record) return;
+			const changed = change(record);
+			if (!changed) {
+				throw new ProtocolError(
+					ProtocolErrorCode.InvalidParams,
+					`A session may subscribe to at most ${MAX_SUBSCRIPTIONS} resources`,
+				);
+			}
+			this.#store.saveSession(changed);
+		};
+		return {
+			subscribe: (uri) => update((record) => subscribe(record, uri)),
+			unsubscribe: (uri) => update((record) => unsubscribe(record, uri)),
 		};
 	}
 

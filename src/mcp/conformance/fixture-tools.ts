@@ -61,15 +61,12 @@ export function registerFixtureTools(server: McpServer): void {
 		"test_tool_with_logging",
 		{ description: "Sends three info log messages while it runs." },
 		async (extra) => {
-			// Sent as notifications related to this call, so they travel on its SSE stream.
-			// The level set by logging/setLevel is not kept: the server is built per request.
+			// Logged through the request, so the messages ride its SSE stream and the
+			// level the session set with logging/setLevel filters them.
 			const steps = ["Tool execution started", "Tool processing data", "Tool execution completed"];
 			for (const [index, data] of steps.entries()) {
 				if (index > 0) await delay(STEP_DELAY_MS);
-				await extra.mcpReq.notify({
-					method: "notifications/message",
-					params: { level: "info", logger: "conformance", data },
-				});
+				await extra.mcpReq.log("info", data, "conformance");
 			}
 			return { content: [{ type: "text", text: "Logging test completed: 3 messages sent." }] };
 		},

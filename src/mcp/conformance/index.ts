@@ -14,6 +14,7 @@
  * if (fixtures) registerConformanceFixtures(server, context);
  */
 import type { McpServer } from "@modelcontextprotocol/server";
+import type { McpServerOptions } from "../server";
 import type { ToolContext } from "../tool-context";
 import { registerFixtureClientRequests } from "./fixture-client-requests";
 import { registerFixtureInputRequired } from "./fixture-input-required";
@@ -29,12 +30,16 @@ export { CONFORMANCE_CAPABILITIES, CONFORMANCE_ON, conformanceFixturesOn } from 
  * them on, and nothing otherwise. The server must declare
  * `CONFORMANCE_CAPABILITIES` for the prompts and subscriptions to be served.
  */
-export function registerConformanceFixtures(server: McpServer, context: ToolContext): void {
+export function registerConformanceFixtures(
+	server: McpServer,
+	context: ToolContext,
+	options: McpServerOptions = {},
+): void {
 	// Checked here as well as by the caller, so no call site can register the fixtures by mistake.
 	if (!conformanceFixturesOn(context.env)) return;
 	registerFixtureTools(server);
 	registerFixtureClientRequests(server);
 	registerFixtureInputRequired(server, context);
-	registerFixtureResources(server);
+	registerFixtureResources(server, options.subscriptions);
 	registerFixturePrompts(server);
 }
