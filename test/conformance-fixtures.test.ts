@@ -37,6 +37,7 @@ const FIXTURE_TOOLS = [
 	"test_input_required_result_sampling",
 	"test_input_required_result_tampered_state",
 	"test_multiple_content_types",
+	"test_reconnection",
 	"test_sampling",
 	"test_simple_text",
 	"test_tool_with_logging",

@@ -10,7 +10,7 @@
  * record, through the transport's public door: a replayed `initialize` (the
  * stored handshake) gives the SDK back the negotiated revision and the
  * client's capabilities, and a replayed `logging/setLevel` the stored level.
- * Neither is tracked. Nothing here holds a timer once no
+ * Neither is tracked or logged for replay. Nothing here holds a timer once no
  * request is in flight, so an idle object can still be evicted.
  */
 import {
@@ -24,7 +24,11 @@ import {
 import { Header } from "../mcp/protocol";
 import { createMcpServer, type ResourceSubscriptions } from "../mcp/server";
 import { type TrackedRequest, TrackingTransport } from "../mcp/tracking-transport";
+import type { SessionEventStore } from "./session-event-store";
 import type { SessionRecord } from "./session-record";
+
+/** What an SSE priming event tells clients to wait before they reconnect (1 second; 2025-11-25 transports). */
+export const SSE_RETRY_MS = 1000;
 
 /** JSON-RPC id of the requests a restore replays; they never reach a client. */
 const RESTORE_REQUEST_ID = "archon-restore";
@@ -35,6 +39,7 @@ export interface ConnectionDeps {
 	readonly env: Env;
 	/** The current stored record (tools read it at call time). */
 	readonly session: () => SessionRecord | undefined;
+	readonly events: SessionEventStore;
 	readonly subscriptions: ResourceSubscriptions;
 	/** Called once per request the client sent, when its response leaves (or it ends without one). */
 	readonly onDone: (request: TrackedRequest) => void;
@@ -44,10 +49,14 @@ export interface ConnectionDeps {
 export class SessionConnection {
 	readonly #transport: WebStandardStreamableHTTPServerTransport;
 	readonly #tracking: TrackingTransport;
+	readonly #events: SessionEventStore;
 
 	private constructor(deps: ConnectionDeps) {
+		this.#events = deps.events;
 		this.#transport = new WebStandardStreamableHTTPServerTransport({
 			sessionIdGenerator: () => deps.sessionId,
+			eventStore: deps.events,
+			retryInterval: SSE_RETRY_MS,
 		});
 		this.#tracking = new TrackingTransport(this.#transport, deps.onDone);
 	}
@@ -70,11 +79,13 @@ export class SessionConnection {
 		url: string,
 	): Promise<SessionConnection> {
 		const connection = await SessionConnection.open(deps);
-		await connection.#tracking.untracked(() => connection.#replayHandshake(record, url));
+		await connection.#tracking.untracked(() =>
+			connection.#events.unlogged(() => connection.#replayHandshake(record, url)),
+		);
 		return connection;
 	}
 
-	/** Serves one HTTP request (a POST) of the session. */
+	/** Serves one HTTP request of the session (POST, or GET with `Last-Event-ID`). */
 	handle(
 		request: Request,
 		body?: JSONRPCMessage | JSONRPCMessage[],

@@ -7,7 +7,8 @@
  *
  * Storage layout: `session-store.ts`. Lifecycle rules: `session-record.ts`.
  * The D1 mirror: `session-mirror.ts`. The live server and transport:
- * `session-connection.ts`.
+ * `session-connection.ts`; the SSE event log behind `Last-Event-ID`:
+ * `session-event-store.ts`.
  *
  * Ending a session (idle alarm or DELETE) first marks the record ended, so no
  * later request is served, then writes the final row to D1 and deletes the
@@ -30,6 +31,7 @@ import { callerAuthInfo } from "../mcp/request-state";
 import type { ResourceSubscriptions } from "../mcp/server";
 import type { TrackedRequest } from "../mcp/tracking-transport";
 import { type ConnectionDeps, ConnectionSlot, requestedLogLevel } from "./session-connection";
+import { SessionEventStore } from "./session-event-store";
 import { shortId } from "./session-id";
 import { SessionMirror } from "./session-mirror";
 import {
@@ -56,7 +58,7 @@ export interface SessionCall {
 	readonly sessionId: string;
 	/** URL of the original request. */
 	readonly url: string;
-	/** The headers the MCP transport reads (Accept, Content-Type, MCP-Protocol-Version). */
+	/** The headers the MCP transport reads (Accept, Content-Type, MCP-Protocol-Version, Last-Event-ID). */
 	readonly headers: Record<string, string>;
 	/** The parsed JSON-RPC body: one message, or a batch where the revision allows it. */
 	readonly body: JSONRPCMessage | JSONRPCMessage[];
@@ -65,6 +67,9 @@ export interface SessionCall {
 	/** Idle timeout for a session this call creates or resumes, in seconds, already clamped. */
 	readonly timeoutSeconds: number;
 }
+
+/** A GET that resumes a cut SSE stream after `Last-Event-ID`: a call without a body. */
+export type StreamCall = Omit<SessionCall, "body">;
 
 /** Reasons the server (not the client, not the clock) ends a session for. */
 export type ServerEndReason = Exclude<DisconnectReason, "timeout" | "client_terminated">;
@@ -76,6 +81,7 @@ export type OpenMode = "create" | "resume";
 export class McpSessionObject extends DurableObject<Env> {
 	readonly #store: SessionStore;
 	readonly #mirror: SessionMirror;
+	readonly #events: SessionEventStore;
 	/** True once this instance has served or created its session; false after every restart. */
 	#warm = false;
 	/** The session's live server and transport in this instance. */
@@ -84,6 +90,7 @@ export class McpSessionObject extends DurableObject<Env> {
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.#store = new SessionStore(ctx.storage);
+		this.#events = new SessionEventStore(ctx.storage);
 		this.#mirror = new SessionMirror(this.#store, openDatabase(env.DB), (work) =>
 			ctx.waitUntil(work),
 		);
@@ -127,6 +134,18 @@ export class McpSessionObject extends DurableObject<Env> {
 		// Kept in the record so a server restored after eviction filters at the same level.
 		const level = requestedLogLevel(messages);
 		return this.#serve(level ? setLogLevel(touched, level) : touched, call, false);
+	}
+
+	/**
+	 * Resumes a cut SSE stream of this session (GET with `Last-Event-ID`):
+	 * replays that stream's events after the given one, and keeps the stream
+	 * open while its request is still running. Null if the session is not live.
+	 */
+	async resumeStream(call: StreamCall): Promise<Response | null> {
+		const now = Date.now();
+		const current = this.#admitted(call, now);
+		if (!current) return null;
+		return this.#serve(touchSession(current, now, 0), call, false);
 	}
 
 	/** Ends the session at the client's request (HTTP DELETE): 204, or null if not live. */
@@ -193,11 +212,15 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Runs the MCP transport for `call` in `record`, saving the record and
-	 * sliding the alarm first; `handshake` when `call` is an `initialize`,
-	 * which gets a new connection.
+	 * Runs the MCP transport for `call` in `record` (a POST, or a GET that
+	 * resumes a stream), saving the record and sliding the alarm first;
+	 * `handshake` when `call` is an `initialize`, which gets a new connection.
 	 */
-	async #serve(record: SessionRecord, call: SessionCall, handshake: boolean): Promise<Response> {
+	async #serve(
+		record: SessionRecord,
+		call: SessionCall | StreamCall,
+		handshake: boolean,
+	): Promise<Response> {
 		const saved = { ...record, requestCount: record.requestCount + (handshake ? 1 : 0) };
 		this.#store.saveSession(saved);
 		await this.#store.setAlarm(saved.expiresAt, "expiry");
@@ -206,12 +229,13 @@ export class McpSessionObject extends DurableObject<Env> {
 		const connection = await (handshake
 			? this.#connection.replace(deps)
 			: this.#connection.current(deps, saved, call.url));
+		const body = "body" in call ? call.body : undefined;
 		const request = new Request(call.url, {
-			method: "POST",
+			method: body === undefined ? "GET" : "POST",
 			headers: { ...call.headers, [Header.McpSessionId]: saved.id },
 		});
 		const caller = callerAuthInfo(call.owner?.userId ?? null);
-		const response = await connection.handle(request, call.body, caller);
+		const response = await connection.handle(request, body, caller);
 		// Requests carrying only notifications (or answers to the server) are settled now; mirror the activity too.
 		if (response.status === 202) this.#mirror.syncSoon();
 		return withHeaders(response, sessionHeaders(saved.id));
@@ -222,6 +246,7 @@ export class McpSessionObject extends DurableObject<Env> {
 			sessionId,
 			env: this.env,
 			session: () => this.#store.session(),
+			events: this.#events,
 			subscriptions: this.#subscriptions(),
 			onDone: (done) => this.#track(sessionId, done),
 		};
@@ -251,7 +276,7 @@ export class McpSessionObject extends DurableObject<Env> {
 	 * The live session `call` may use (this object's, and its owner's), or
 	 * undefined; logs the first request this instance serves for a session it did not open.
 	 */
-	#admitted(call: SessionCall, now: number): SessionRecord | undefined {
+	#admitted(call: StreamCall, now: number): SessionRecord | undefined {
 		this.#checkName(call.sessionId);
 		const record = this.#ownedLiveSession(now, call.owner);
 		if (record && !this.#warm) {

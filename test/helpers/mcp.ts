@@ -99,9 +99,11 @@ export async function readMessages(response: Response): Promise<JsonRpcMessage[]
 		const parsed = JSON.parse(text) as JsonRpcMessage | JsonRpcMessage[];
 		return Array.isArray(parsed) ? parsed : [parsed];
 	}
+	// A priming event (an id, and empty data) carries no message.
 	return text
 		.split("\n\n")
 		.flatMap((event) => event.split("\n").filter((line) => line.startsWith("data:")))
+		.filter((line) => line.slice(5).trim() !== "")
 		.map((line) => JSON.parse(line.slice(5)) as JsonRpcMessage);
 }
 
