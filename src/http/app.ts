@@ -13,7 +13,7 @@ import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
 import { healthRoute } from "./health-route";
-import { mcpDelete, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
+import { mcpDelete, mcpGet, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
 
 /** Creates the app. The Worker entry default-exports one instance. */
 export function createApp() {
@@ -38,7 +38,8 @@ export function createApp() {
 	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);
-	app.on(["GET", "PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);
+	app.get("/mcp", mcpGet);
+	app.on(["PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);
 	app.notFound(() => errorResponse(new McpHttpError(404, JsonRpcCode.ServerError, "Not Found")));
 	app.onError((error) => errorResponse(error));
 	return app;

@@ -20,6 +20,7 @@ import {
 import { enforceSessionLimit } from "../session/session-limits";
 import {
 	openSession,
+	resumeStreamInSession,
 	serveInSession,
 	sessionCandidates,
 	terminateSession,
@@ -66,9 +67,24 @@ export async function mcpDelete(c: McpContext): Promise<Response> {
 }
 
 /**
- * GET /mcp: this server opens no standalone SSE stream (it sends no
- * server-initiated messages yet, and an idle stream would keep the session
- * object from hibernating), so it answers 405 as the transport allows.
+ * GET /mcp with `Last-Event-ID`: resumes a cut SSE stream of a session
+ * (2025-11-25 transports, resumability). Any other GET gets 405.
+ */
+export async function mcpGet(c: McpContext): Promise<Response> {
+	if (!c.req.header(Header.LastEventId)) mcpMethodNotAllowed();
+	const version = validateProtocolVersion(c.req.raw);
+	if (version instanceof McpHttpError) throw version;
+	const call = { url: c.req.url, headers: forwardedHeaders(c.req.raw.headers) };
+	const { owner, timeoutSeconds } = ownerOf(await requestPrincipal(c), readConfig(c.env));
+	const candidates = sessionCandidates(c.req.raw.headers);
+	return resumeStreamInSession(c.env.MCP_SESSION, { ...call, owner, timeoutSeconds }, candidates);
+}
+
+/**
+ * GET /mcp without `Last-Event-ID`: this server opens no standalone SSE
+ * stream (it sends no server-initiated messages outside a request, and an
+ * idle stream would keep the session object from hibernating), so it
+ * answers 405 as the transport allows.
  */
 export function mcpMethodNotAllowed(): never {
 	throw new McpHttpError(405, JsonRpcCode.ServerError, "Method Not Allowed", {
@@ -79,7 +95,7 @@ export function mcpMethodNotAllowed(): never {
 /** Only the headers the MCP transport reads travel to the session object. */
 function forwardedHeaders(headers: Headers): Record<string, string> {
 	const forwarded: Record<string, string> = {};
-	for (const name of ["accept", "content-type", Header.ProtocolVersion]) {
+	for (const name of ["accept", "content-type", Header.ProtocolVersion, Header.LastEventId]) {
 		const value = headers.get(name);
 		if (value !== null) forwarded[name] = value;
 	}
