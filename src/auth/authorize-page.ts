@@ -16,9 +16,9 @@ import { type Database, openDatabase } from "../db/database";
 import { findUserByEmail, oauthClientTimeout } from "../db/identity-queries";
 import { log } from "../log";
 import { principalFromApiToken } from "./authenticate";
+import type { AuthProps, Principal } from "./caller";
 import { verifyPassword } from "./credentials";
-import { MCP_SCOPE } from "./oauth-gateway";
-import type { AuthProps, Principal } from "./principal";
+import { MCP_SCOPE } from "./oauth-provider";
 
 type AuthorizeContext = Context<{ Bindings: Env & { OAUTH_PROVIDER?: OAuthHelpers } }>;
 

@@ -6,8 +6,7 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bearerToken, principalFromApiToken } from "../auth/authenticate";
-import type { Principal } from "../auth/principal";
-import { unauthorized } from "../auth/request-principal";
+import { type Principal, unauthorized } from "../auth/caller";
 import { endSessionsOfUser } from "../auth/revocation";
 import { openDatabase } from "../db/database";
 import { disableUser, findToken, findUser, revokeToken } from "../db/identity-queries";

@@ -4,15 +4,14 @@
  * the session object then validates the session itself and serves the request.
  */
 import type { Context } from "hono";
-import { requestPrincipal } from "../auth/request-principal";
-import { ownerOf } from "../auth/session-owner";
+import { ownerOf, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { Header } from "../mcp/protocol";
 import {
 	parseMessages,
-	readBodyText,
+	readJsonBody,
 	validateAccept,
 	validateContentType,
 	validateProtocolVersion,
@@ -24,23 +23,20 @@ import {
 	sessionCandidates,
 	terminateSession,
 } from "../session/session-routing";
+import { isAuthOff } from "./auth-bypass";
 
 type McpContext = Context<{ Bindings: Env }>;
 
 /** POST /mcp: one JSON-RPC message (or a batch, in 2025-03-26). */
 export async function mcpPost(c: McpContext): Promise<Response> {
 	const request = c.req.raw;
-	const refused = validateAccept(request) ?? validateContentType(request);
-	if (refused) throw refused;
-	const text = await readBodyText(request);
-	if (text instanceof McpHttpError) throw text;
-	const headerVersion = validateProtocolVersion(request);
-	if (headerVersion instanceof McpHttpError) throw headerVersion;
-	const parsed = parseMessages(text, headerVersion);
-	if (parsed instanceof McpHttpError) throw parsed;
+	validateAccept(request);
+	validateContentType(request);
+	const body = await readJsonBody(request);
+	const parsed = parseMessages(body, validateProtocolVersion(request));
 
 	const config = readConfig(c.env);
-	const principal = await requestPrincipal(c);
+	const principal = await requestPrincipal(c, isAuthOff(request, config));
 	const call = {
 		url: request.url,
 		headers: forwardedHeaders(request.headers),
@@ -59,9 +55,9 @@ export async function mcpPost(c: McpContext): Promise<Response> {
 
 /** DELETE /mcp: the client ends its session. */
 export async function mcpDelete(c: McpContext): Promise<Response> {
-	const version = validateProtocolVersion(c.req.raw);
-	if (version instanceof McpHttpError) throw version;
-	const { owner } = ownerOf(await requestPrincipal(c), readConfig(c.env));
+	validateProtocolVersion(c.req.raw);
+	const config = readConfig(c.env);
+	const { owner } = ownerOf(await requestPrincipal(c, isAuthOff(c.req.raw, config)), config);
 	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers), owner);
 }
 
