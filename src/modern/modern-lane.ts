@@ -61,8 +61,6 @@ export interface ModernCall {
 export interface ModernLaneOptions {
 	/** SSE keep-alive interval in milliseconds; `KEEP_ALIVE_MS` by default. */
 	readonly keepAliveMs?: number;
-	/** Epoch ms now; `Date.now` by default. */
-	readonly now?: () => number;
 }
 
 /**
@@ -76,8 +74,7 @@ export async function serveModern(
 	call: ModernCall,
 	options: ModernLaneOptions = {},
 ): Promise<Response> {
-	const now = options.now ?? Date.now;
-	const startedAt = now();
+	const startedAt = Date.now();
 	const caller = callerOf(call.body, call.principal);
 	const handler = createMcpHandler(
 		() => createMcpServer({ env: call.env, caller, notify: handler.notify }),
@@ -106,7 +103,7 @@ export async function serveModern(
 			method: logged.method,
 			toolName: logged.toolName,
 			timestamp: startedAt,
-			durationMs: now() - startedAt,
+			durationMs: Date.now() - startedAt,
 			...outcome,
 			userId: caller.userId,
 			clientName: caller.clientName,
