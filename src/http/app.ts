@@ -1,5 +1,7 @@
 /**
- * The Worker's HTTP app: CORS, origin validation, `/health` and `/mcp`.
+ * The Worker's HTTP app: CORS, `/health`, the sign-in page, `/api` and `/mcp`
+ * (whose front door is `mcp-route.ts`). The Worker entry has already checked
+ * Host and Origin and authentication (`src/worker.ts`).
  * Errors are mapped to JSON-RPC error responses in one place.
  */
 import { Hono } from "hono";

@@ -3,7 +3,7 @@
  * defined once here. A legacy session object keeps one for as long as it
  * lives in memory; the modern lane builds one per request.
  */
-import { McpServer } from "@modelcontextprotocol/server";
+import { McpServer, type ServerOptions } from "@modelcontextprotocol/server";
 import { SERVER_NAME, SERVER_VERSION } from "../version";
 import {
 	CONFORMANCE_CAPABILITIES,
@@ -14,6 +14,21 @@ import { requestStateCodec } from "./request-state";
 import type { ToolContext } from "./tool-context";
 import { registerHealthCheck } from "./tools/health-check";
 import { registerSessionInfo } from "./tools/session-info";
+
+/**
+ * Cache hints of the 2026-07-28 cacheable results (`ttlMs`, `cacheScope`;
+ * 2025 answers never carry them). What `server/discover` and the lists say
+ * changes only with a deployment and is the same for every user, so shared
+ * caches may keep it for 5 minutes; a resource read stays the SDK's
+ * conservative default (not cached, private).
+ */
+const CACHE_HINTS: ServerOptions["cacheHints"] = {
+	"server/discover": { ttlMs: 300_000, cacheScope: "public" },
+	"tools/list": { ttlMs: 300_000, cacheScope: "public" },
+	"prompts/list": { ttlMs: 300_000, cacheScope: "public" },
+	"resources/list": { ttlMs: 300_000, cacheScope: "public" },
+	"resources/templates/list": { ttlMs: 300_000, cacheScope: "public" },
+};
 
 /** The tools every session offers, one registration function per file in `tools/`. */
 const TOOLS = [registerHealthCheck, registerSessionInfo] as const;
@@ -38,7 +53,8 @@ export function createMcpServer(context: ToolContext, options: McpServerOptions 
 		{
 			capabilities: { tools: {}, logging: {}, ...(fixtures ? CONFORMANCE_CAPABILITIES : {}) },
 			instructions:
-				"Archon MCP server. Call health_check to see server status and session_info to inspect this session.",
+				"Archon MCP server. Call health_check to see server status and session_info to see how the server identifies you.",
+			cacheHints: CACHE_HINTS,
 			// Tampered, expired or another user's requestState is refused with -32602 (src/mcp/request-state.ts).
 			requestState: { verify: requestStateCodec(context.env).verify },
 		},

@@ -1,8 +1,10 @@
 /**
  * The fixtures of the official MCP conformance suite (issue 4): tools,
  * resources, a resource template, prompts, completion, resource
- * subscriptions and the multi-round-trip (input required) tools, as `@modelcontextprotocol/conformance` expects them. They
- * are registered only when the Worker variable `CONFORMANCE` is `"on"`
+ * subscriptions, the multi-round-trip (input required) tools, and the tools
+ * of the 2026-07-28 scenarios (`server-stateless`, `json-schema-2020-12`,
+ * SEP-2243 headers), as `@modelcontextprotocol/conformance` expects them.
+ * They are registered only when the Worker variable `CONFORMANCE` is `"on"`
  * (`conformance/run.ts` sets it), never in a deployment.
  *
  * @example
@@ -20,6 +22,7 @@ import { registerFixtureClientRequests } from "./fixture-client-requests";
 import { registerFixtureInputRequired } from "./fixture-input-required";
 import { registerFixturePrompts } from "./fixture-prompts";
 import { registerFixtureResources } from "./fixture-resources";
+import { registerFixtureStateless } from "./fixture-stateless";
 import { conformanceFixturesOn } from "./fixture-switch";
 import { registerFixtureTools } from "./fixture-tools";
 
@@ -42,4 +45,5 @@ export function registerConformanceFixtures(
 	registerFixtureInputRequired(server, context);
 	registerFixtureResources(server, options.subscriptions);
 	registerFixturePrompts(server);
+	registerFixtureStateless(server, context);
 }
