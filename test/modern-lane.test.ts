@@ -219,15 +219,17 @@ describe("header and body validation", () => {
 		await expectErrorResponse(response, 400, -32600);
 	});
 
-	it("a forged requestState never gets a 500", async () => {
+	// In band, as the SDK answers every handler-side refusal (the MRTR pattern names no HTTP status for it).
+	it("a forged requestState: -32602 in a 200, never a 500", async () => {
 		const response = await postModern("tools/call", {
 			name: "health_check",
 			arguments: {},
 			requestState: "forged.not-a-real-state",
 			inputResponses: { answer: { action: "accept", content: {} } },
 		});
-		expect(response.status).toBeLessThan(500);
-		await response.text();
+		expect(response.status).toBe(200);
+		const body = (await response.json()) as { error?: { code: number } };
+		expect(body.error?.code).toBe(-32602);
 	});
 });
 

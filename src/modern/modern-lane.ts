@@ -25,6 +25,7 @@ import type { Principal } from "../auth/caller";
 import type { RequestRow } from "../db/request-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
+import { callerAuthInfo } from "../mcp/request-state";
 import { createMcpServer } from "../mcp/server";
 import type { RequestCaller } from "../mcp/tool-context";
 import { observeOutcome } from "./response-outcome";
@@ -86,10 +87,12 @@ export async function serveModern(
 			onerror: (error) => log.debug("modern.rejected", { error: describeError(error) }),
 		},
 	);
-	const response = await handler.fetch(
-		call.request,
-		call.body === undefined ? undefined : { parsedBody: call.body },
-	);
+	// The user reaches the server as authInfo, which binds a sealed requestState to them (request-state.ts).
+	const authInfo = callerAuthInfo(caller.userId);
+	const response = await handler.fetch(call.request, {
+		...(call.body === undefined ? {} : { parsedBody: call.body }),
+		...(authInfo === undefined ? {} : { authInfo }),
+	});
 	const logged = loggedRequestOf(call.body);
 	if (!logged) return response;
 	// Held until the row is queued: an SSE answer may end long after this function returned.
