@@ -29,6 +29,8 @@ export interface LoadResult {
 	readonly perSecond: number;
 	readonly p50Ms: number;
 	readonly p99Ms: number;
+	/** Every measured latency, ascending, in milliseconds. */
+	readonly latenciesMs: readonly number[];
 }
 
 /** Runs the warm-up, then the measured requests, and summarises the latter. */
@@ -46,6 +48,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
 		perSecond: (sorted.length / wallMs) * 1000,
 		p50Ms: percentile(sorted, 0.5),
 		p99Ms: percentile(sorted, 0.99),
+		latenciesMs: sorted,
 	};
 }
 

@@ -2,11 +2,13 @@
  * `wrangler dev` on a free loopback port with its own persisted state (D1,
  * Durable Objects, alarms), for the benchmark and the live suite. The server
  * can be killed and started again on the same port and state, which is how
- * the live suite proves that sessions survive a restart.
+ * the live suite proves that sessions survive a restart. It runs the
+ * project's Worker unless told another wrangler config (the benchmark's peer).
  */
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { devRequestStateKey } from "./dev-vars.ts";
 import { freePort, LOOPBACK } from "./free-port.ts";
 import { delay, type ProcessGroup, spawnGroup, stopGroup } from "./process-group.ts";
 import { applyMigrations, PROJECT_ROOT, wranglerCommand } from "./wrangler.ts";
@@ -23,9 +25,12 @@ const PROBE_TIMEOUT_MS = 2_000;
 /** Lines of the server log quoted when it fails to start. */
 const LOG_TAIL_LINES = 20;
 
+/** The route polled for readiness unless told another: the project's dependency-free liveness route. */
+const DEFAULT_READY_PATH = "/health/live";
+
 /**
  * Variables for a server that the scripts' anonymous clients may use:
- * `AUTH_MODE=off` is honoured for loopback requests only (src/auth/auth-mode.ts).
+ * `AUTH_MODE=off` is honoured for loopback requests only (src/http/auth-bypass.ts).
  */
 export const ANONYMOUS_LOOPBACK_VARS: Readonly<Record<string, string>> = { AUTH_MODE: "off" };
 
@@ -39,6 +44,14 @@ export interface DevServerOptions {
 	readonly readyTimeoutMs?: number;
 	/** Prefix of the temporary state directory's name. */
 	readonly label?: string;
+	/**
+	 * Wrangler config of another Worker, relative to the project root (e.g.
+	 * `bench/peer/wrangler.toml`); the project's `wrangler.toml` when absent.
+	 * Another Worker gets no D1 migrations.
+	 */
+	readonly config?: string;
+	/** Route polled until it answers 2xx; `/health/live` when absent. */
+	readonly readyPath?: string;
 }
 
 /**
@@ -66,6 +79,8 @@ export class DevServer {
 	readonly #root: string;
 	readonly #options: DevServerOptions;
 	readonly #inspectorPort: number;
+	/** This server's own `REQUEST_STATE_KEY`, the same across restarts (requestState minted before one still verifies). */
+	readonly #requestStateKey = devRequestStateKey();
 	#group: ProcessGroup | undefined;
 
 	private constructor(
@@ -96,7 +111,7 @@ export class DevServer {
 		// Wrangler's devtools port defaults to 9229 and would clash with a server someone else runs.
 		const server = new DevServer(root, await freePort(), await freePort(), options);
 		try {
-			await applyMigrations(server.persistDir);
+			if (options.config === undefined) await applyMigrations(server.persistDir);
 			await server.#launch();
 			return server;
 		} catch (error) {
@@ -156,8 +171,10 @@ export class DevServer {
 			this.persistDir,
 			"--show-interactive-dev-session=false",
 		];
+		if (this.#options.config !== undefined) args.push("--config", this.#options.config);
 		if (this.#options.logLevel) args.push("--log-level", this.#options.logLevel);
-		for (const [name, value] of Object.entries(this.#options.vars ?? {})) {
+		const vars = { REQUEST_STATE_KEY: this.#requestStateKey, ...this.#options.vars };
+		for (const [name, value] of Object.entries(vars)) {
 			args.push("--var", `${name}:${value}`);
 		}
 		const [program, programArgs] = wranglerCommand(args);
@@ -171,7 +188,7 @@ export class DevServer {
 		await this.#waitUntilReady(this.#group);
 	}
 
-	/** Polls the dependency-free liveness route; fails early if wrangler exits. */
+	/** Polls the readiness route; fails early if wrangler exits. */
 	async #waitUntilReady(group: ProcessGroup): Promise<void> {
 		let exitCode: number | null | undefined;
 		void group.exited.then((code) => {
@@ -186,7 +203,8 @@ export class DevServer {
 				);
 			}
 			try {
-				const response = await fetch(`${this.origin}/health/live`, {
+				const readyPath = this.#options.readyPath ?? DEFAULT_READY_PATH;
+				const response = await fetch(`${this.origin}${readyPath}`, {
 					signal: AbortSignal.timeout(PROBE_TIMEOUT_MS),
 				});
 				await response.arrayBuffer();

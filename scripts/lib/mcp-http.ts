@@ -1,12 +1,23 @@
 /**
  * A bare MCP Streamable HTTP client on `fetch`, for the benchmark and the live
- * suite: request builders, one POST helper that reads a JSON or SSE answer,
- * and the initialize handshake. It hides nothing, so checks can look at
+ * suite: request builders, POST helpers that read a JSON or SSE answer (in a
+ * session, or in the sessionless 2026-07-28 envelope), and the initialize
+ * handshake. It hides nothing, so checks can look at
  * statuses and headers directly.
  */
 
 /** The protocol revision these scripts ask for. */
 export const PROTOCOL_VERSION = "2025-06-18";
+
+/** The sessionless revision: no `initialize`, every request carries its envelope in `_meta`. */
+export const MODERN_PROTOCOL_VERSION = "2026-07-28";
+
+/** `_meta` keys of the 2026-07-28 request envelope. */
+const ModernMetaKey = {
+	ProtocolVersion: "io.modelcontextprotocol/protocolVersion",
+	ClientInfo: "io.modelcontextprotocol/clientInfo",
+	ClientCapabilities: "io.modelcontextprotocol/clientCapabilities",
+} as const;
 
 /** A JSON-RPC message as these scripts read it. */
 export interface JsonRpcMessage {
@@ -93,15 +104,77 @@ export function mcpHeaders(session: SessionHeaders = {}): Record<string, string>
 }
 
 /** POSTs one message to the MCP endpoint and reads the whole answer. */
-export async function postMcp(
+export function postMcp(
 	url: string,
 	message: JsonRpcMessage,
 	session: SessionHeaders = {},
 	signal?: AbortSignal,
 ): Promise<McpReply> {
+	return postJsonRpc(url, message, mcpHeaders(session), signal);
+}
+
+/**
+ * POSTs one 2026-07-28 request, with no session: `request` goes in the
+ * `_meta` envelope, with the standard headers that mirror it.
+ */
+export function postModern(
+	url: string,
+	request: JsonRpcMessage,
+	client: ClientInfo,
+	signal?: AbortSignal,
+): Promise<McpReply> {
+	const message = modernRequest(request, client);
+	return postJsonRpc(url, message, modernHeaders(message), signal);
+}
+
+/**
+ * `request` in the 2026-07-28 `_meta` envelope: the protocol version, client
+ * info and capabilities that `initialize` used to carry, on every request.
+ */
+function modernRequest(request: JsonRpcMessage, client: ClientInfo): JsonRpcMessage {
+	const params = (request.params ?? {}) as Record<string, unknown>;
+	const meta = (params._meta ?? {}) as Record<string, unknown>;
+	return {
+		...request,
+		params: {
+			...params,
+			_meta: {
+				...meta,
+				[ModernMetaKey.ProtocolVersion]: MODERN_PROTOCOL_VERSION,
+				[ModernMetaKey.ClientInfo]: client,
+				[ModernMetaKey.ClientCapabilities]: {},
+			},
+		},
+	};
+}
+
+/**
+ * The headers of a 2026-07-28 request: `MCP-Protocol-Version`, `Mcp-Method`,
+ * and `Mcp-Name` from `params.name` or `params.uri` (SEP-2243; these scripts
+ * send ASCII names only, which need no base64 sentinel).
+ */
+function modernHeaders(message: JsonRpcMessage): Record<string, string> {
+	const headers: Record<string, string> = {
+		"content-type": "application/json",
+		accept: "application/json, text/event-stream",
+		"mcp-protocol-version": MODERN_PROTOCOL_VERSION,
+	};
+	if (message.method !== undefined) headers["mcp-method"] = message.method;
+	const params = (message.params ?? {}) as Record<string, unknown>;
+	const name = params.name ?? params.uri;
+	if (typeof name === "string") headers["mcp-name"] = name;
+	return headers;
+}
+
+async function postJsonRpc(
+	url: string,
+	message: JsonRpcMessage,
+	headers: Record<string, string>,
+	signal: AbortSignal | undefined,
+): Promise<McpReply> {
 	const response = await fetch(url, {
 		method: "POST",
-		headers: mcpHeaders(session),
+		headers,
 		body: JSON.stringify(message),
 		signal,
 	});

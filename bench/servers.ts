@@ -1,0 +1,70 @@
+/**
+ * The `wrangler dev` servers a benchmark run needs, each on its own free
+ * loopback port with throwaway state and wrangler's `--log-level warn`.
+ */
+import {
+	ANONYMOUS_LOOPBACK_VARS,
+	DevServer,
+	type DevServerOptions,
+} from "../scripts/lib/dev-server.ts";
+
+/** Which server a target runs against. */
+export type ServerRole = "project" | "untracked" | "peer";
+
+/**
+ * The project with its conformance fixtures on (`CONFORMANCE=on`), so that
+ * `test_simple_text` exists, for anonymous loopback clients.
+ */
+const PROJECT_VARS: Readonly<Record<string, string>> = {
+	...ANONYMOUS_LOOPBACK_VARS,
+	CONFORMANCE: "on",
+};
+
+/** How each server is started. */
+const SERVER_OPTIONS: Readonly<Record<ServerRole, DevServerOptions>> = {
+	project: { label: "archon-bench", vars: PROJECT_VARS, logLevel: "warn" },
+	// A bench-only switch the server reads to skip request tracking; never set in production.
+	untracked: {
+		label: "archon-bench-untracked",
+		vars: { ...PROJECT_VARS, BENCH_TRACKING: "off" },
+		logLevel: "warn",
+	},
+	peer: {
+		label: "archon-bench-peer",
+		config: "bench/peer/wrangler.toml",
+		readyPath: "/bare",
+		logLevel: "warn",
+	},
+};
+
+/** The Worker variables a role's server runs with, for the results file. */
+export function serverVars(role: ServerRole): Readonly<Record<string, string>> {
+	return SERVER_OPTIONS[role].vars ?? {};
+}
+
+/**
+ * Starts the servers of `roles` side by side; if one fails, stops the others
+ * and throws its error.
+ */
+export async function startServers(
+	roles: ReadonlySet<ServerRole>,
+): Promise<Map<ServerRole, DevServer>> {
+	const started = await Promise.allSettled(
+		[...roles].map(async (role) => [role, await DevServer.start(SERVER_OPTIONS[role])] as const),
+	);
+	const servers = new Map<ServerRole, DevServer>();
+	for (const outcome of started) {
+		if (outcome.status === "fulfilled") servers.set(...outcome.value);
+	}
+	const failure = started.find((outcome) => outcome.status === "rejected");
+	if (failure) {
+		await stopServers(servers);
+		throw failure.reason;
+	}
+	return servers;
+}
+
+/** Stops every server and deletes its state. */
+export async function stopServers(servers: ReadonlyMap<ServerRole, DevServer>): Promise<void> {
+	await Promise.all([...servers.values()].map((server) => server.dispose()));
+}
