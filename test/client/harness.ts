@@ -1,7 +1,7 @@
 /**
  * Shared pieces of the client tests: a fetch that reaches the Worker under
- * test and records every exchange (optionally answering some itself, to
- * inject faults), and readers of the D1 mirror.
+ * test (both lanes) and records every exchange (optionally answering some
+ * itself, to inject faults), and readers of the D1 mirror.
  */
 import { env, exports } from "cloudflare:workers";
 import { MCPClient, type MCPClientOptions } from "../../src/client/index";
@@ -42,27 +42,18 @@ export interface RpcBody {
 	readonly params?: Record<string, unknown> & { _meta?: Record<string, unknown> };
 }
 
-/** Where a `RecordingFetch` sends what it does not answer itself. */
-export type Target = (request: Request) => Promise<Response>;
-
 /** Sends a request to the Worker under test. */
 export function workerFetch(input: string | URL, init?: RequestInit): Promise<Response> {
 	return exports.default.fetch(new Request(input, init));
 }
 
-/** The Worker under test as a `Target`. */
-export const WORKER: Target = (request) => exports.default.fetch(request);
-
 /** A fetch for the client that records every exchange and lets `intercept` answer some. */
 export class RecordingFetch {
 	readonly exchanges: Exchange[] = [];
 	readonly #intercept: Interceptor | undefined;
-	readonly #target: Target;
 
-	/** `target` answers what `intercept` leaves: the Worker unless a test passes a fixture server. */
-	constructor(intercept?: Interceptor, target: Target = WORKER) {
+	constructor(intercept?: Interceptor) {
 		this.#intercept = intercept;
-		this.#target = target;
 	}
 
 	readonly fetch = async (input: string | URL, init: RequestInit = {}): Promise<Response> => {
@@ -79,7 +70,7 @@ export class RecordingFetch {
 		try {
 			const intercepted = this.#intercept?.(exchange);
 			if (intercepted instanceof Error) throw intercepted;
-			const response = await (intercepted ?? this.#target(new Request(input, init)));
+			const response = await (intercepted ?? workerFetch(input, init));
 			exchange.outcome = response.status;
 			return response;
 		} catch (error) {
@@ -94,13 +85,21 @@ export class RecordingFetch {
 	}
 }
 
-/** A client on the Worker under test, with a name unique to the test so D1 rows can be found by it. */
+/** The two eras, as `protocol` values: the session lane and the modern lane of the Worker. */
+export const ERAS = ["legacy", "2026-07-28"] as const;
+
+/**
+ * A client on the Worker under test, with a name unique to the test so D1
+ * rows can be found by it. It speaks the 2025 era (the session lane) unless
+ * the test asks for another `protocol`: most client tests are about sessions.
+ */
 export function testClient(
 	fetch: RecordingFetch,
 	options: Partial<MCPClientOptions> = {},
 ): MCPClient {
 	return new MCPClient({
 		url: MCP_URL,
+		protocol: "legacy",
 		fetch: fetch.fetch,
 		clientName: uniqueClientName(),
 		// Retries never wait for real in these tests unless a test says otherwise.

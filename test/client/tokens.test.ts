@@ -1,14 +1,15 @@
 /**
  * Bearer tokens against the real Worker on its public host, where auth is
- * required: `getToken` before the first request, one refresh for any number
- * of concurrent 401s, `UNAUTHORIZED` with the resource-metadata URL when a
- * 401 persists, and the SDK's `authProvider` passed through.
+ * required, in both eras: `getToken` before the first request, one refresh
+ * for any number of concurrent 401s, `UNAUTHORIZED` with the
+ * resource-metadata URL when a 401 persists, and the SDK's `authProvider`
+ * passed through.
  */
 import { env } from "cloudflare:workers";
 import { beforeEach, describe, expect, it } from "vitest";
 import { MCPClient } from "../../src/client/index";
 import { createToken, createUser, PUBLIC_MCP_URL, PUBLIC_ORIGIN } from "../helpers/identity";
-import { forgetEras, RecordingFetch, structured, testClient } from "./harness";
+import { ERAS, forgetEras, RecordingFetch, structured, testClient } from "./harness";
 
 /** What the Worker's 401 challenge points at (RFC 9728). */
 const RESOURCE_METADATA_URL = `${PUBLIC_ORIGIN}/.well-known/oauth-protected-resource/mcp`;
@@ -40,27 +41,34 @@ function bearers(recorder: RecordingFetch): (string | null)[] {
 
 beforeEach(forgetEras);
 
-describe("getToken", () => {
+describe.each(ERAS)("getToken, protocol %s", (protocol) => {
 	it("is called once before the first request; every request carries its token", async () => {
 		const user = await createUser();
 		const source = tokenSource(user.token);
 		const recorder = new RecordingFetch();
-		const client = testClient(recorder, { url: PUBLIC_MCP_URL, getToken: source.getToken });
+		const client = testClient(recorder, {
+			url: PUBLIC_MCP_URL,
+			protocol,
+			getToken: source.getToken,
+		});
 
 		const result = await client.callTool("session_info");
 
-		expect(structured(result).sessionId).toBe(client.sessionId);
+		expect(structured(result).user).toBe(user.email);
 		expect(source.calls).toBe(1);
 		expect(new Set(bearers(recorder))).toEqual(new Set([`Bearer ${user.token}`]));
 		await client.close();
-		expect(recorder.of("DELETE")[0]?.outcome).toBe(204);
 	});
 
 	it("a rotated token: 10 concurrent calls get 401, getToken is called exactly once more, all succeed", async () => {
 		const user = await createUser();
 		const source = tokenSource(user.token);
 		const recorder = new RecordingFetch();
-		const client = testClient(recorder, { url: PUBLIC_MCP_URL, getToken: source.getToken });
+		const client = testClient(recorder, {
+			url: PUBLIC_MCP_URL,
+			protocol,
+			getToken: source.getToken,
+		});
 		await client.connect();
 		expect(source.calls).toBe(1);
 
@@ -71,7 +79,7 @@ describe("getToken", () => {
 			Array.from({ length: 10 }, () => client.callTool("session_info")),
 		);
 
-		expect(results.every((result) => structured(result).sessionId === client.sessionId)).toBe(true);
+		expect(results.every((result) => structured(result).user === user.email)).toBe(true);
 		expect(source.calls).toBe(2);
 		const calls = recorder.of("tools/call");
 		expect(calls.filter((call) => call.outcome === 401)).toHaveLength(10);
@@ -84,7 +92,11 @@ describe("getToken", () => {
 		await expire(user.tokenId);
 		const source = tokenSource(user.token);
 		const recorder = new RecordingFetch();
-		const client = testClient(recorder, { url: PUBLIC_MCP_URL, getToken: source.getToken });
+		const client = testClient(recorder, {
+			url: PUBLIC_MCP_URL,
+			protocol,
+			getToken: source.getToken,
+		});
 
 		await expect(client.callTool("session_info")).rejects.toMatchObject({
 			name: "MCPClientError",
@@ -93,10 +105,11 @@ describe("getToken", () => {
 			resourceMetadataUrl: RESOURCE_METADATA_URL,
 		});
 		expect(source.calls).toBe(2);
-		// The probe and its one retry; nothing after the refusal.
+		// The first request (the probe or initialize) and its one retry; nothing after the refusal.
+		const first = protocol === "legacy" ? "initialize" : "server/discover";
 		expect(recorder.exchanges.map((e) => [e.rpcMethod, e.outcome])).toEqual([
-			["server/discover", 401],
-			["server/discover", 401],
+			[first, 401],
+			[first, 401],
 		]);
 		await client.close();
 	});
@@ -107,6 +120,7 @@ describe("getToken", () => {
 		const recorder = new RecordingFetch();
 		const client = testClient(recorder, {
 			url: PUBLIC_MCP_URL,
+			protocol,
 			getToken: async () => {
 				calls++;
 				if (calls === 1) throw new Error("token service down");
@@ -126,47 +140,57 @@ describe("getToken", () => {
 });
 
 describe("without a token source", () => {
-	it("a 401 is UNAUTHORIZED with the resource-metadata URL, not retried", async () => {
-		const recorder = new RecordingFetch();
-		const client = testClient(recorder, { url: PUBLIC_MCP_URL, protocol: "legacy" });
+	it.each([
+		["auto", "server/discover"],
+		["legacy", "initialize"],
+	] as const)(
+		"protocol %s: a 401 to %s is UNAUTHORIZED with the resource-metadata URL, not retried",
+		async (protocol, first) => {
+			const recorder = new RecordingFetch();
+			const client = testClient(recorder, { url: PUBLIC_MCP_URL, protocol });
 
-		await expect(client.ping()).rejects.toMatchObject({
-			code: "UNAUTHORIZED",
-			status: 401,
-			resourceMetadataUrl: RESOURCE_METADATA_URL,
-		});
-		expect(recorder.exchanges.map((e) => [e.rpcMethod, e.outcome])).toEqual([["initialize", 401]]);
-		await client.close();
-	});
+			await expect(client.ping()).rejects.toMatchObject({
+				code: "UNAUTHORIZED",
+				status: 401,
+				resourceMetadataUrl: RESOURCE_METADATA_URL,
+			});
+			expect(recorder.exchanges.map((e) => [e.rpcMethod, e.outcome])).toEqual([[first, 401]]);
+			await client.close();
+		},
+	);
 });
 
 describe("authProvider", () => {
-	it("is handed to the SDK, whose onUnauthorized refresh and retry see our 401s", async () => {
-		const user = await createUser();
-		await expire(user.tokenId);
-		const fresh = await createToken(user.id);
-		let token = user.token;
-		let refreshes = 0;
-		const recorder = new RecordingFetch();
-		const client = testClient(recorder, {
-			url: PUBLIC_MCP_URL,
-			protocol: "legacy",
-			authProvider: {
-				token: async () => token,
-				onUnauthorized: async ({ response }) => {
-					expect(response.status).toBe(401);
-					refreshes++;
-					token = fresh.token;
+	it.each(ERAS)(
+		"protocol %s: is handed to the SDK, whose onUnauthorized refresh and retry see our 401s",
+		async (protocol) => {
+			const user = await createUser();
+			await expire(user.tokenId);
+			const fresh = await createToken(user.id);
+			let token = user.token;
+			let refreshes = 0;
+			const recorder = new RecordingFetch();
+			const client = testClient(recorder, {
+				url: PUBLIC_MCP_URL,
+				protocol,
+				authProvider: {
+					token: async () => token,
+					onUnauthorized: async ({ response }) => {
+						expect(response.status).toBe(401);
+						refreshes++;
+						token = fresh.token;
+					},
 				},
-			},
-		});
+			});
 
-		await client.callTool("session_info");
+			await client.callTool("session_info");
 
-		expect(refreshes).toBe(1);
-		expect(recorder.of("initialize").map((e) => e.outcome)).toEqual([401, 200]);
-		await client.close();
-	});
+			expect(refreshes).toBe(1);
+			const first = recorder.of(protocol === "legacy" ? "initialize" : "server/discover");
+			expect(first.map((e) => e.outcome)).toEqual([401, 200]);
+			await client.close();
+		},
+	);
 
 	it("finishAuth without an authProvider is UNAUTHORIZED and says what it needs", async () => {
 		const client = testClient(new RecordingFetch());
