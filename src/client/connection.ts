@@ -50,12 +50,13 @@ export interface ConnectRequest {
 
 /** The connection failed; `transport` may hold a session `initialize` opened before the failure. */
 export class ConnectError extends Error {
-	constructor(
-		readonly transport: StreamableHTTPClientTransport,
-		readonly fromVerdict: boolean,
-		options: ErrorOptions,
-	) {
-		super("connect failed", options);
+	readonly transport: StreamableHTTPClientTransport;
+	readonly fromVerdict: boolean;
+
+	constructor(transport: StreamableHTTPClientTransport, fromVerdict: boolean, cause: unknown) {
+		super("connect failed", { cause });
+		this.transport = transport;
+		this.fromVerdict = fromVerdict;
 	}
 }
 
@@ -66,6 +67,7 @@ export async function openConnection(
 ): Promise<Connection> {
 	const transport = new StreamableHTTPClientTransport(options.url, {
 		fetch: createTransportFetch({
+			endpoint: options.url,
 			fetch: request.fetch,
 			resumeId: () => request.presentedId,
 			oauth: options.authProvider !== undefined,
@@ -110,7 +112,7 @@ export async function openConnection(
 			prior: prior && toPrior(prior),
 		});
 	} catch (error) {
-		throw new ConnectError(transport, prior !== undefined, { cause: error });
+		throw new ConnectError(transport, prior !== undefined, error);
 	}
 	const era = client.getProtocolEra() ?? "legacy";
 	remember(options, client, era);

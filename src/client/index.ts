@@ -10,8 +10,12 @@ export type {
 	CreateMessageResult,
 	ElicitRequestParams,
 	ElicitResult,
+	GetPromptResult,
 	OAuthClientProvider,
+	Prompt,
 	ProtocolEra,
+	ReadResourceResult,
+	Resource,
 	Root,
 	Tool,
 } from "@modelcontextprotocol/client";

@@ -21,8 +21,12 @@
 import type {
 	CallToolResult,
 	Client,
+	GetPromptResult,
+	Prompt,
 	ProtocolEra,
+	ReadResourceResult,
 	RequestOptions,
+	Resource,
 	StreamableHTTPClientTransport,
 	Tool,
 } from "@modelcontextprotocol/client";
@@ -175,6 +179,40 @@ export class MCPClient implements AsyncDisposable {
 			client.listTools(undefined, request),
 		);
 		return result.tools;
+	}
+
+	/** Lists every resource the server offers (at most 100 pages); none when it has no resources. */
+	async listResources(options: CallOptions = {}): Promise<Resource[]> {
+		const result = await this.#run("resources/list", options.signal, (client, request) =>
+			client.listResources(undefined, request),
+		);
+		return result.resources;
+	}
+
+	/** Reads one resource. Input the server asks for during the read goes to the `on…` handlers. */
+	async readResource(uri: string, options: CallOptions = {}): Promise<ReadResourceResult> {
+		return this.#run("resources/read", options.signal, (client, request) =>
+			client.readResource({ uri }, request),
+		);
+	}
+
+	/** Lists every prompt the server offers (at most 100 pages); none when it has no prompts. */
+	async listPrompts(options: CallOptions = {}): Promise<Prompt[]> {
+		const result = await this.#run("prompts/list", options.signal, (client, request) =>
+			client.listPrompts(undefined, request),
+		);
+		return result.prompts;
+	}
+
+	/** Gets one prompt with its arguments. */
+	async getPrompt(
+		name: string,
+		args: Record<string, string> = {},
+		options: CallOptions = {},
+	): Promise<GetPromptResult> {
+		return this.#run("prompts/get", options.signal, (client, request) =>
+			client.getPrompt({ name, arguments: args }, request),
+		);
 	}
 
 	/**

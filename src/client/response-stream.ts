@@ -59,7 +59,7 @@ export function watchResponseStream(response: Response, watch: StreamWatch): Res
 	};
 	const watched = new ReadableStream<Uint8Array>({
 		async pull(controller) {
-			let chunk: ReadableStreamReadResult<Uint8Array>;
+			let chunk: Awaited<ReturnType<typeof reader.read>>;
 			try {
 				chunk = await reader.read();
 			} catch (error) {

@@ -20,7 +20,9 @@
  * the SDK knows to fall back to `initialize`), a 2026-07-28 request's 400
  * with a JSON-RPC error (delivered in-band), and 401 and 403 when an OAuth
  * `authProvider` runs the authorization flow. GET and DELETE pass through
- * too: the SDK expects 405 on GET and reads DELETE's status itself.
+ * too: the SDK expects 405 on GET and reads DELETE's status itself. So does
+ * everything not sent to the MCP endpoint: the OAuth flow's own requests
+ * (discovery, registration, the token endpoint) go through this fetch too.
  */
 import { MCPClientError, SESSION_NOT_FOUND_RPC_CODE } from "./errors.js";
 import type { FetchFunction } from "./options.js";
@@ -45,6 +47,8 @@ const MAX_SERVER_MESSAGE_CHARS = 200;
 
 /** Options of `createTransportFetch`. */
 export interface TransportFetchOptions {
+	/** The MCP endpoint; requests elsewhere pass through untouched. */
+	readonly endpoint: URL;
 	/** The fetch that reaches the network (with `getToken`'s header, when set). */
 	readonly fetch: FetchFunction;
 	/** The session to ask for at the next `initialize`, read when it is sent. */
@@ -66,7 +70,8 @@ interface OutgoingMessage {
 export function createTransportFetch(options: TransportFetchOptions): FetchFunction {
 	const inFlight = new Map<string | number, AbortController>();
 	return async (input, init = {}) => {
-		if ((init.method ?? "GET").toUpperCase() !== "POST") return options.fetch(input, init);
+		const post = (init.method ?? "GET").toUpperCase() === "POST";
+		if (!post || String(input) !== options.endpoint.href) return options.fetch(input, init);
 		const message = readMessage(init.body);
 		const cancelled = message?.method === "notifications/cancelled" ? message.params : undefined;
 		if (cancelled?.requestId !== undefined) inFlight.get(cancelled.requestId)?.abort();
