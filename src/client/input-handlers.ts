@@ -37,9 +37,9 @@ export interface InputRequestContext {
 
 /**
  * Answers an elicitation: show `request.message` and a form built from
- * `request.requestedSchema` (or, when `request.mode` is `"url"`, open
- * `request.url`), and return what the user decided. Fields the user left out
- * are filled from the schema's defaults.
+ * `request.requestedSchema`, and return what the user decided. Fields the
+ * user left out are filled from the schema's defaults. Only form mode is
+ * advertised, so no URL-mode request arrives.
  */
 export type ElicitationHandler = (
 	request: ElicitRequestParams,

@@ -34,6 +34,14 @@ function tokenSource(token: string) {
 	return source;
 }
 
+/** A client on the public host whose `getToken` returns `source.token`, and what it sent. */
+function clientWithToken(protocol: (typeof ERAS)[number], token: string) {
+	const source = tokenSource(token);
+	const recorder = new RecordingFetch();
+	const client = testClient(recorder, { url: PUBLIC_MCP_URL, protocol, getToken: source.getToken });
+	return { source, recorder, client };
+}
+
 /** Bearer tokens the recorder saw, in order. */
 function bearers(recorder: RecordingFetch): (string | null)[] {
 	return recorder.exchanges.map((e) => e.headers.get("authorization"));
@@ -44,13 +52,7 @@ beforeEach(forgetEras);
 describe.each(ERAS)("getToken, protocol %s", (protocol) => {
 	it("is called once before the first request; every request carries its token", async () => {
 		const user = await createUser();
-		const source = tokenSource(user.token);
-		const recorder = new RecordingFetch();
-		const client = testClient(recorder, {
-			url: PUBLIC_MCP_URL,
-			protocol,
-			getToken: source.getToken,
-		});
+		const { source, recorder, client } = clientWithToken(protocol, user.token);
 
 		const result = await client.callTool("session_info");
 
@@ -62,13 +64,7 @@ describe.each(ERAS)("getToken, protocol %s", (protocol) => {
 
 	it("a rotated token: 10 concurrent calls get 401, getToken is called exactly once more, all succeed", async () => {
 		const user = await createUser();
-		const source = tokenSource(user.token);
-		const recorder = new RecordingFetch();
-		const client = testClient(recorder, {
-			url: PUBLIC_MCP_URL,
-			protocol,
-			getToken: source.getToken,
-		});
+		const { source, recorder, client } = clientWithToken(protocol, user.token);
 		await client.connect();
 		expect(source.calls).toBe(1);
 
@@ -90,13 +86,7 @@ describe.each(ERAS)("getToken, protocol %s", (protocol) => {
 	it("a 401 that persists is UNAUTHORIZED with the resource-metadata URL, after one refresh", async () => {
 		const user = await createUser();
 		await expire(user.tokenId);
-		const source = tokenSource(user.token);
-		const recorder = new RecordingFetch();
-		const client = testClient(recorder, {
-			url: PUBLIC_MCP_URL,
-			protocol,
-			getToken: source.getToken,
-		});
+		const { source, recorder, client } = clientWithToken(protocol, user.token);
 
 		await expect(client.callTool("session_info")).rejects.toMatchObject({
 			name: "MCPClientError",
