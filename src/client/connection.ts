@@ -18,7 +18,7 @@ import { type ProtocolVerdict, recallVerdict, rememberVerdict } from "./protocol
 import { createTransportFetch } from "./transport-fetch.js";
 
 /** Most tool pages `listTools` follows; a server that never stops sending cursors is cut off here. */
-export const MAX_TOOL_PAGES = 100;
+const MAX_TOOL_PAGES = 100;
 
 /** One SDK client and transport: one session in the 2025 era, none in 2026-07-28. */
 export interface Connection {

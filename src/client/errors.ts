@@ -17,7 +17,6 @@ import {
 	SdkHttpError,
 	UnauthorizedError,
 } from "@modelcontextprotocol/client";
-import { isStreamBreak } from "./response-stream.js";
 
 /**
  * Why a client operation failed.
@@ -120,6 +119,22 @@ export function isMCPClientError(
 
 /** JSON-RPC code Archon (and the MCP SDK server) sends for an unknown or expired session. */
 export const SESSION_NOT_FOUND_RPC_CODE = -32001;
+
+/**
+ * Key of the JSON-RPC `error.data` of the answer the client appends to a cut
+ * SSE stream (`response-stream.ts`); its value is the client's random mark,
+ * so a server cannot fake one.
+ */
+export const STREAM_BREAK_DATA_KEY = "archonStreamBreak";
+
+/** True when `data` (a JSON-RPC error's data) marks the appended answer of the client with `mark`. */
+function isStreamBreak(data: unknown, mark: string): boolean {
+	return (
+		typeof data === "object" &&
+		data !== null &&
+		(data as Record<string, unknown>)[STREAM_BREAK_DATA_KEY] === mark
+	);
+}
 
 /** Most `cause` links followed when looking for an error this library threw. */
 const MAX_CAUSE_DEPTH = 5;

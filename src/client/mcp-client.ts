@@ -376,8 +376,9 @@ export class MCPClient implements AsyncDisposable {
 				return await this.#handshake(operation.signal, useVerdict);
 			} catch (thrown) {
 				error = operation.toError(thrown instanceof ConnectError ? thrown.cause : thrown);
-				// A remembered era that no longer holds: forget it and probe at once.
-				if (thrown instanceof ConnectError && thrown.fromVerdict && !isTransient(error)) {
+				// A remembered era the server refuses no longer holds: forget it and probe at once.
+				const refused = error.code === "HTTP" || error.code === "PROTOCOL";
+				if (thrown instanceof ConnectError && thrown.fromVerdict && refused) {
 					forgetVerdict(this.#options.url);
 					if (useVerdict) {
 						useVerdict = false;

@@ -1,25 +1,24 @@
 /**
- * Watches the response stream of one JSON-RPC request for a cut: a stream
- * that ends (or fails) before the answer arrived. The SDK leaves such a
- * request waiting for its timeout unless it can resume the stream, so the
- * watcher ends the wait itself by appending an error response for the
- * request, marked as this client's own; `MCPClient` turns it into a
- * `NETWORK` error, and the retry policy sends the request again under a new
- * JSON-RPC id (MCP 2026-07-28, Streamable HTTP: a request whose stream broke
- * is re-issued, not resumed).
+ * Watches the response body of one JSON-RPC request for a cut: a body that
+ * ends (or fails) before the answer arrived. Left alone, the SDK waits for
+ * its timeout on a cut SSE stream and reports a cut JSON body as a parse
+ * error; the watcher turns both into a `NETWORK` error instead, and the
+ * retry policy sends the request again under a new JSON-RPC id (MCP
+ * 2026-07-28, Streamable HTTP: a request whose stream broke is re-issued,
+ * not resumed).
+ *
+ * - An SSE stream gets an error response for the request appended, marked
+ *   as this client's own (`STREAM_BREAK_DATA_KEY`), which `MCPClient` maps;
+ * - a JSON body fails with the `NETWORK` error itself, which the SDK passes on.
  *
  * A 2025-era stream that carried an SSE event id is left alone: the SDK
  * resumes it with `Last-Event-ID` after the server's `retry` delay.
  */
-
-/** The JSON-RPC `error.data` of the appended answer: the client's mark, so a server cannot fake one. */
-interface StreamBreakData {
-	readonly archonStreamBreak: string;
-}
+import { MCPClientError, STREAM_BREAK_DATA_KEY } from "./errors.js";
 
 /** How to watch one response. */
 export interface StreamWatch {
-	/** The id of the JSON-RPC request the stream answers. */
+	/** The id of the JSON-RPC request the body answers. */
 	readonly requestId: string | number;
 	/** True for a 2025-era exchange, whose streams the SDK resumes when they carry event ids. */
 	readonly resumable: boolean;
@@ -29,55 +28,38 @@ export interface StreamWatch {
 	readonly signal: AbortSignal | undefined;
 }
 
-/** True when `data` (a JSON-RPC error's data) is the appended answer of the client with `mark`. */
-export function isStreamBreak(data: unknown, mark: string): boolean {
-	return (
-		typeof data === "object" &&
-		data !== null &&
-		(data as Partial<StreamBreakData>).archonStreamBreak === mark
-	);
-}
+/** What a cut is reported as. */
+const CUT_MESSAGE = "The response stream ended before the answer";
 
-/** The response with its SSE body watched as described above; other responses are returned as is. */
+/** The response with its SSE or JSON body watched as described above; others are returned as is. */
 export function watchResponseStream(response: Response, watch: StreamWatch): Response {
 	const body = response.body;
 	const type = response.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-	if (body === null || type !== "text/event-stream") return response;
+	if (body === null) return response;
+	const watcher =
+		type === "text/event-stream"
+			? sseWatcher(watch)
+			: type === "application/json"
+				? jsonWatcher()
+				: undefined;
+	if (!watcher) return response;
 	const reader = body.getReader();
-	const scanner = new SseScanner(watch.requestId);
-	const encoder = new TextEncoder();
 	const decoder = new TextDecoder();
-	const appendBreak = (controller: ReadableStreamDefaultController<Uint8Array>) => {
-		const data: StreamBreakData = { archonStreamBreak: watch.mark };
-		const answer = JSON.stringify({
-			jsonrpc: "2.0",
-			id: watch.requestId,
-			error: { code: -32000, message: "The response stream ended before the answer", data },
-		});
-		// Blank lines first: they end any event the cut left half-written.
-		controller.enqueue(encoder.encode(`\n\nevent: message\ndata: ${answer}\n\n`));
-	};
 	const watched = new ReadableStream<Uint8Array>({
 		async pull(controller) {
 			let chunk: Awaited<ReturnType<typeof reader.read>>;
 			try {
 				chunk = await reader.read();
 			} catch (error) {
-				if (watch.signal?.aborted || (watch.resumable && scanner.sawEventId)) {
-					controller.error(error);
-					return;
-				}
-				appendBreak(controller);
-				controller.close();
+				if (watch.signal?.aborted) controller.error(error);
+				else watcher.failed(controller, error);
 				return;
 			}
 			if (chunk.done) {
-				const resumes = watch.resumable && scanner.sawEventId;
-				if (!scanner.answered && !resumes && !watch.signal?.aborted) appendBreak(controller);
-				controller.close();
+				watcher.ended(controller, decoder.decode(), watch.signal?.aborted === true);
 				return;
 			}
-			scanner.scan(decoder.decode(chunk.value, { stream: true }));
+			watcher.scan(decoder.decode(chunk.value, { stream: true }));
 			controller.enqueue(chunk.value);
 		},
 		cancel(reason) {
@@ -89,6 +71,74 @@ export function watchResponseStream(response: Response, watch: StreamWatch): Res
 		statusText: response.statusText,
 		headers: response.headers,
 	});
+}
+
+/** What a watcher does with the text of a body and with its end. */
+interface Watcher {
+	scan(text: string): void;
+	/** The body ended; `rest` is the decoder's last text. */
+	ended(
+		controller: ReadableStreamDefaultController<Uint8Array>,
+		rest: string,
+		aborted: boolean,
+	): void;
+	/** Reading the body failed. */
+	failed(controller: ReadableStreamDefaultController<Uint8Array>, error: unknown): void;
+}
+
+/** SSE: appends a marked error answer when the stream ends or fails unanswered and cannot resume. */
+function sseWatcher(watch: StreamWatch): Watcher {
+	const scanner = new SseScanner(watch.requestId);
+	const resumes = () => watch.resumable && scanner.sawEventId;
+	const appendBreak = (controller: ReadableStreamDefaultController<Uint8Array>) => {
+		const answer = JSON.stringify({
+			jsonrpc: "2.0",
+			id: watch.requestId,
+			error: { code: -32000, message: CUT_MESSAGE, data: { [STREAM_BREAK_DATA_KEY]: watch.mark } },
+		});
+		// Blank lines first: they end any event the cut left half-written.
+		controller.enqueue(new TextEncoder().encode(`\n\nevent: message\ndata: ${answer}\n\n`));
+	};
+	return {
+		scan: (text) => scanner.scan(text),
+		ended(controller, _rest, aborted) {
+			if (!scanner.answered && !resumes() && !aborted) appendBreak(controller);
+			controller.close();
+		},
+		failed(controller, error) {
+			if (resumes()) {
+				controller.error(error);
+				return;
+			}
+			appendBreak(controller);
+			controller.close();
+		},
+	};
+}
+
+/** JSON: fails with NETWORK when the body fails, or ends without being whole JSON. */
+function jsonWatcher(): Watcher {
+	const parts: string[] = [];
+	return {
+		scan: (text) => void parts.push(text),
+		ended(controller, rest, aborted) {
+			parts.push(rest);
+			if (aborted || isJson(parts.join(""))) controller.close();
+			else controller.error(new MCPClientError("NETWORK", CUT_MESSAGE));
+		},
+		failed(controller, error) {
+			controller.error(new MCPClientError("NETWORK", CUT_MESSAGE, { cause: error }));
+		},
+	};
+}
+
+function isJson(text: string): boolean {
+	try {
+		JSON.parse(text);
+		return true;
+	} catch {
+		return false;
+	}
 }
 
 /**

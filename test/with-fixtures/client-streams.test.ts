@@ -40,6 +40,25 @@ function failingStream(): Response {
 	return new Response(body, { headers: { "content-type": "text/event-stream" } });
 }
 
+/** A JSON answer whose body stops half-way, as a dropped connection leaves it. */
+function truncatedJson(): Response {
+	return new Response('{"jsonrpc":"2.0","id":1,"result":{"content":[', {
+		headers: { "content-type": "application/json" },
+	});
+}
+
+/** A JSON answer whose body fails half-way. */
+function failingJson(): Response {
+	const encoder = new TextEncoder();
+	const body = new ReadableStream<Uint8Array>({
+		start(controller) {
+			controller.enqueue(encoder.encode('{"jsonrpc":"2.0",'));
+			controller.error(new TypeError("network connection lost"));
+		},
+	});
+	return new Response(body, { headers: { "content-type": "application/json" } });
+}
+
 /** A stream that "answers" another request id with an imitation of the client's own marker. */
 function imitationStream(): Response {
 	const fake = JSON.stringify({
@@ -69,6 +88,8 @@ describe("2026-07-28: a cut stream is re-issued under a new request id", () => {
 		["ends without the answer", endedStream],
 		["fails mid-stream", failingStream],
 		["carries a server's imitation of the client's marker", imitationStream],
+		["is a JSON body cut half-way", truncatedJson],
+		["is a JSON body that fails half-way", failingJson],
 	])("when the stream %s", async (_name, cut) => {
 		const recorder = cutFirstCalls(1, cut);
 		const { delays, sleep } = sleepRecorder();
