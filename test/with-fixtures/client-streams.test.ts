@@ -28,35 +28,28 @@ function endedStream(): Response {
 	});
 }
 
-/** An SSE response whose body fails after a comment, as a reset connection does. */
-function failingStream(): Response {
-	const encoder = new TextEncoder();
+/** A response whose body sends `first` and then fails, as a reset connection does. */
+function failingBody(contentType: string, first: string): Response {
 	const body = new ReadableStream<Uint8Array>({
 		start(controller) {
-			controller.enqueue(encoder.encode(": keep-alive\n\n"));
+			controller.enqueue(new TextEncoder().encode(first));
 			controller.error(new TypeError("network connection lost"));
 		},
 	});
-	return new Response(body, { headers: { "content-type": "text/event-stream" } });
+	return new Response(body, { headers: { "content-type": contentType } });
 }
+
+/** An SSE stream that fails after a comment. */
+const failingStream = () => failingBody("text/event-stream", ": keep-alive\n\n");
+
+/** A JSON answer whose body fails half-way. */
+const failingJson = () => failingBody("application/json", '{"jsonrpc":"2.0",');
 
 /** A JSON answer whose body stops half-way, as a dropped connection leaves it. */
 function truncatedJson(): Response {
 	return new Response('{"jsonrpc":"2.0","id":1,"result":{"content":[', {
 		headers: { "content-type": "application/json" },
 	});
-}
-
-/** A JSON answer whose body fails half-way. */
-function failingJson(): Response {
-	const encoder = new TextEncoder();
-	const body = new ReadableStream<Uint8Array>({
-		start(controller) {
-			controller.enqueue(encoder.encode('{"jsonrpc":"2.0",'));
-			controller.error(new TypeError("network connection lost"));
-		},
-	});
-	return new Response(body, { headers: { "content-type": "application/json" } });
 }
 
 /** A stream that "answers" another request id with an imitation of the client's own marker. */
