@@ -258,7 +258,7 @@ describe("DELETE", () => {
 
 describe("recovery after restart", () => {
 	it("serves the old session id after the object is evicted, without re-initializing", async () => {
-		const { sessionId } = await initialize({ clientName: "windsurf" });
+		const { sessionId } = await initialize({ clientName: "windsurf-client" });
 		await callTool(sessionId, "health_check");
 		await evictDurableObject(sessionStub(sessionId));
 
