@@ -1,6 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { explainAuthFailure } from "../src/auth/caller";
 import { readConfig } from "../src/config";
 import { openDatabase } from "../src/db/database";
 import { McpHttpError } from "../src/errors";
@@ -46,6 +47,42 @@ describe("authentication on /mcp", () => {
 		const challenge = response.headers.get("www-authenticate") ?? "";
 		expect(challenge).toMatch(/^Bearer /);
 		expect(challenge).toContain(CHALLENGE);
+	});
+
+	it("the 401 carries a JSON-RPC error saying how to authenticate: API token or OAuth", async () => {
+		const response = await post(initializeRequest(), { url: PUBLIC_MCP_URL });
+		const body = await expectErrorResponse(response, 401, -32000);
+		expect(body.error?.message).toBe(
+			`Unauthorized: authentication required; send an Archon API token as "Authorization: Bearer archon_...", or sign in with OAuth (the authorization server is named in the resource metadata at ${PUBLIC_ORIGIN}/.well-known/oauth-protected-resource/mcp)`,
+		);
+		expect(response.headers.get("www-authenticate")).toContain(CHALLENGE);
+		expect(response.headers.get("cache-control")).toBe("no-store");
+
+		const badToken = await post(initializeRequest(), {
+			url: PUBLIC_MCP_URL,
+			headers: bearer(`archon_${"x".repeat(43)}`),
+		});
+		const bad = await expectErrorResponse(badToken, 401, -32000);
+		expect(bad.error?.message).toMatch(
+			/^Unauthorized: the bearer token is invalid, expired or revoked; send an Archon API token/,
+		);
+		expect(badToken.headers.get("www-authenticate")).toContain('error="invalid_token"');
+	});
+
+	it("a 403 of the provider (a token without the mcp scope) gets the same kind of body, challenge kept", async () => {
+		const challenge = `Bearer realm="OAuth", error="insufficient_scope", scope="mcp", ${CHALLENGE}`;
+		const provider = new Response(null, {
+			status: 403,
+			headers: { "WWW-Authenticate": challenge },
+		});
+		const response = explainAuthFailure(provider, PUBLIC_MCP_URL);
+		const body = await expectErrorResponse(response, 403, -32000);
+		expect(body.error?.message).toMatch(
+			/^Forbidden: the access token does not grant use of this MCP server; send an Archon API token/,
+		);
+		expect(response.headers.get("www-authenticate")).toBe(challenge);
+		const ok = new Response("{}", { status: 200 });
+		expect(explainAuthFailure(ok, PUBLIC_MCP_URL)).toBe(ok);
 	});
 
 	it("publishes RFC 9728 and RFC 8414 metadata", async () => {

@@ -80,8 +80,9 @@ describe("validation of every later request", () => {
 		await expectErrorResponse(unknown, 404, -32001);
 	});
 
-	it("answers 400 -32000 when a non-initialize request carries no session id", async () => {
-		await expectErrorResponse(await post(rpc("tools/list")), 400, -32000);
+	it("answers 400 -32000 when a non-initialize request carries no session id, saying to send initialize", async () => {
+		const body = await expectErrorResponse(await post(rpc("tools/list")), 400, -32000);
+		expect(body.error?.message).toMatch(/Mcp-Session-Id header is required.*Send initialize first/);
 	});
 
 	it("refuses a malformed id with 404 without waking any Durable Object", async () => {

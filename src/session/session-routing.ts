@@ -122,15 +122,21 @@ async function inFirstLiveSession(
 }
 
 /**
- * 400 when no session header was sent; 404 when the ids name no live session,
- * which tells the client to initialize again (2025-06-18 transports#session-management).
+ * 400 when no session header was sent; 404 when the ids name no session this
+ * caller may use, which tells the client to initialize again (2025-06-18
+ * transports#session-management). Both say so: some clients drop the id after
+ * a 404 and send their next request without one.
  */
 function missingOrUnknown(candidates: SessionCandidates): McpHttpError {
 	return candidates.presented
-		? new McpHttpError(404, JsonRpcCode.SessionNotFound, "Session not found")
+		? new McpHttpError(
+				404,
+				JsonRpcCode.SessionNotFound,
+				"Session not found: it has ended or never existed. Send initialize (without Mcp-Session-Id) to start a new session.",
+			)
 		: new McpHttpError(
 				400,
 				JsonRpcCode.ServerError,
-				"Bad Request: Mcp-Session-Id header is required",
+				"Bad Request: Mcp-Session-Id header is required. Send initialize first to start a session, then send the Mcp-Session-Id it returns with every request.",
 			);
 }
