@@ -16,12 +16,13 @@
  * Host/Origin (the Worker entry), authentication, Content-Type and the body
  * limit apply to both lanes alike.
  */
-import { isLegacyRequest } from "@modelcontextprotocol/server";
+import { isLegacyRequest, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
 import { ownerOf, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
+import { validateInitialize } from "../mcp/initialize-params";
 import { Header, isModernVersionHeader } from "../mcp/protocol";
 import {
 	type JsonBody,
@@ -89,11 +90,15 @@ export function mcpMethodNotAllowed(): never {
 	});
 }
 
-/** The legacy lane: validated here, then served in the session the ids name, or a new one. */
+/**
+ * The legacy lane: validated here (an `initialize` in full, before any
+ * session is touched), then served in the session the ids name, or a new one.
+ */
 async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 	const request = c.req.raw;
 	validateAccept(request);
 	const parsed = parseMessages(body, validateProtocolVersion(request));
+	if (parsed.isInitialize) validateInitialize(parsed.body as JSONRPCMessage);
 
 	const config = readConfig(c.env);
 	const principal = await requestPrincipal(c, isAuthOff(request, config));
