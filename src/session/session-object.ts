@@ -25,9 +25,11 @@ import {
 } from "@modelcontextprotocol/server";
 import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
+import { errorResponse, McpHttpError } from "../errors";
 import { log } from "../log";
 import { Header, negotiateProtocolVersion } from "../mcp/protocol";
 import { callerAuthInfo } from "../mcp/request-state";
+import { validateBatchAllowed } from "../mcp/request-validation";
 import type { ResourceSubscriptions } from "../mcp/server";
 import type { TrackedRequest } from "../mcp/tracking-transport";
 import { type ConnectionDeps, ConnectionSlot, requestedLogLevel } from "./session-connection";
@@ -125,15 +127,19 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	/** Serves a non-initialize POST in this session, or returns null if the session is not live. */
-	async serve(call: SessionCall): Promise<Response | null> {
-		const now = Date.now();
-		const current = this.#admitted(call, now);
-		if (!current) return null;
-		const messages = Array.isArray(call.body) ? call.body : [call.body];
-		const touched = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
-		// Kept in the record so a server restored after eviction filters at the same level.
-		const level = requestedLogLevel(messages);
-		return this.#serve(level ? setLogLevel(touched, level) : touched, call, false);
+	serve(call: SessionCall): Promise<Response | null> {
+		return answered(async () => {
+			const now = Date.now();
+			const current = this.#admitted(call, now);
+			if (!current) return null;
+			// Leaving MCP-Protocol-Version out must not bring back batching the session's revision removed.
+			if (Array.isArray(call.body)) validateBatchAllowed(current.protocolVersion);
+			const messages = Array.isArray(call.body) ? call.body : [call.body];
+			const touched = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
+			// Kept in the record so a server restored after eviction filters at the same level.
+			const level = requestedLogLevel(messages);
+			return this.#serve(level ? setLogLevel(touched, level) : touched, call, false);
+		});
 	}
 
 	/**
@@ -365,6 +371,20 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
 	const copy = new Response(response.body, response);
 	for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
 	return copy;
+}
+
+/**
+ * The response of an RPC method: the wire errors its steps throw (a refused
+ * batch) become their JSON-RPC error responses here, since an error crossing
+ * RPC loses its class.
+ */
+async function answered(work: () => Promise<Response | null>): Promise<Response | null> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof McpHttpError) return errorResponse(error);
+		throw error;
+	}
 }
 
 function handshakeOf(body: JSONRPCMessage | JSONRPCMessage[]): Handshake {
