@@ -1,21 +1,27 @@
 /**
  * Rejected handshakes leave nothing behind (issue 12, item 3): an invalid
  * `initialize` is answered 400 with -32602 and a one-line reason before any
- * session is created or changed; stored strings are bounded.
+ * session is created or changed; stored strings are bounded; mirror retries
+ * back off and give up.
  */
-import { listDurableObjectIds, runInDurableObject } from "cloudflare:test";
+import { listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { requestRows, sessionRow } from "./helpers/d1";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { bringD1Online, requestRows, sessionRow, takeD1Offline } from "./helpers/d1";
 import {
 	callTool,
 	expectErrorResponse,
 	initialize,
 	post,
 	rpc,
+	sessionStub,
 	structured,
 	syncMirror,
 } from "./helpers/mcp";
+
+afterEach(() => {
+	vi.restoreAllMocks();
+});
 
 /** An `initialize` request whose params are `change`d from a valid one. */
 function initializeWith(change: (params: Record<string, unknown>) => void, id = 7) {
@@ -162,5 +168,35 @@ describe("stored strings are bounded", () => {
 		);
 		expect(toolCall?.error_message?.endsWith("…")).toBe(true);
 		expect(toolCall?.status).toBe("error");
+	});
+});
+
+describe("mirror retries back off and give up", () => {
+	it("doubles the delay after each failed retry, then logs mirror.gave_up and finishes the session", async () => {
+		const { sessionId } = await initialize();
+		const stub = sessionStub(sessionId);
+		expect(await syncMirror(sessionId)).toBe(0);
+		const error = vi.spyOn(console, "error");
+		await takeD1Offline("archon_mcp_sessions");
+		try {
+			// Expiry: the final row cannot be written; each alarm from here on is a retry.
+			expect(await runDurableObjectAlarm(stub)).toBe(true);
+			const delays = [];
+			for (let retry = 0; retry < 9; retry++) {
+				const at = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+				delays.push(Math.round(((at as number) - Date.now()) / 1000));
+				expect(await runDurableObjectAlarm(stub)).toBe(true);
+			}
+			expect(delays.slice(0, 8)).toEqual([10, 20, 40, 80, 160, 320, 600, 600]);
+			expect(
+				error.mock.calls.some(([line]) => String(line).includes('"event":"mirror.gave_up"')),
+			).toBe(true);
+			// Finished anyway: no storage, no alarm, nothing retries for good.
+			const keys = await runInDurableObject(stub, (_i, state) => [...state.storage.kv.list()]);
+			expect(keys).toEqual([]);
+			expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBeNull();
+		} finally {
+			await bringD1Online("archon_mcp_sessions");
+		}
 	});
 });

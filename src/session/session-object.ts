@@ -12,7 +12,8 @@
  *
  * Ending a session (idle alarm or DELETE) first marks the record ended, so no
  * later request is served, then writes the final row to D1 and deletes the
- * object's storage. If D1 is unreachable the alarm retries; nothing is lost.
+ * object's storage. If D1 is unreachable the alarm retries, backing off, up
+ * to a bound (`session-mirror.ts`).
  */
 
 import { DurableObject } from "cloudflare:workers";
@@ -210,7 +211,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		try {
 			await this.#mirror.sync();
 		} catch (error) {
-			await this.#mirror.scheduleRetry(error);
+			await this.#mirror.retryFailed(error);
 			return;
 		}
 		const after = this.#store.session();
