@@ -45,6 +45,19 @@ export class McpHttpError extends Error {
 }
 
 /**
+ * 503 for a request that needs D1 while it cannot be reached: nothing was
+ * created or changed, and the same request may be sent again shortly.
+ */
+export function serviceUnavailable(what: string): McpHttpError {
+	return new McpHttpError(
+		503,
+		JsonRpcCode.InternalError,
+		`Service Unavailable: ${what}; try again shortly`,
+		{ "Retry-After": "5" },
+	);
+}
+
+/**
  * Builds the JSON-RPC error response for an error. An `McpHttpError` keeps its
  * status, code and message; anything else is logged and becomes a generic 500
  * without details, so no stack trace or internal message reaches a client.

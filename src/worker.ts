@@ -12,7 +12,8 @@
  * 4. the app (`http/app.ts`): CORS and the routes; `/mcp` says which protocol
  *    era a request belongs to and serves it in that lane (`http/mcp-route.ts`).
  *
- * The session Durable Object class is exported by name for `MCP_SESSION`.
+ * The Durable Object classes are exported by name: the session object for
+ * `MCP_SESSION`, and each user's live-session set for `USER_SESSIONS`.
  */
 import { errorPage, failurePage } from "./auth/authorize-html";
 import { explainAuthFailure } from "./auth/caller";
@@ -24,6 +25,7 @@ import { isAuthOff } from "./http/auth-bypass";
 import { rejectUnsafeRequest, type UnsafeRequestOptions } from "./http/origin";
 
 export { McpSessionObject } from "./session/session-object";
+export { UserSessionsObject } from "./session/user-sessions-object";
 
 /**
  * What `/authorize` accepts as Origin (README, "The sign-in page"): the

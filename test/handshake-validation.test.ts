@@ -1,13 +1,15 @@
 /**
  * Rejected handshakes leave nothing behind (issue 12, item 3): an invalid
  * `initialize` is answered 400 with -32602 and a one-line reason before any
- * session is created or changed; stored strings are bounded; mirror retries
- * back off and give up.
+ * session is created or changed; stored strings are bounded; the session's
+ * D1 row is written before it exists (503 otherwise); mirror retries back off
+ * and give up.
  */
 import { listDurableObjectIds, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { bringD1Online, requestRows, sessionRow, takeD1Offline } from "./helpers/d1";
+import { bearer, createUser, PUBLIC_MCP_URL } from "./helpers/identity";
 import {
 	callTool,
 	expectErrorResponse,
@@ -18,6 +20,7 @@ import {
 	structured,
 	syncMirror,
 } from "./helpers/mcp";
+import { liveSessionsOf } from "./helpers/user-sessions";
 
 afterEach(() => {
 	vi.restoreAllMocks();
@@ -149,6 +152,32 @@ describe("an invalid initialize is refused before any session exists", () => {
 			client_version: before?.client_version,
 			metadata: expect.stringContaining('"handshakeCount":1'),
 		});
+	});
+});
+
+describe("the creation-time D1 write is mandatory", () => {
+	it("503 when the session row cannot be written: no session, no storage, not in the user's set", async () => {
+		const user = await createUser();
+		const storageBefore = await objectsWithStorage();
+		await takeD1Offline("archon_mcp_sessions");
+		let response: Response;
+		try {
+			response = await post(
+				initializeWith(() => {}),
+				{
+					url: PUBLIC_MCP_URL,
+					version: null,
+					headers: bearer(user.token),
+				},
+			);
+		} finally {
+			await bringD1Online("archon_mcp_sessions");
+		}
+		await expectErrorResponse(response, 503, -32603);
+		expect(response.headers.get("retry-after")).toBe("5");
+		expect(response.headers.get("mcp-session-id")).toBeNull();
+		expect(await objectsWithStorage()).toEqual(storageBefore);
+		expect(await liveSessionsOf(user.id)).toEqual([]);
 	});
 });
 

@@ -20,7 +20,6 @@ import { isLegacyRequest, type JSONRPCMessage } from "@modelcontextprotocol/serv
 import type { Context } from "hono";
 import { ownerOf, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
-import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { validateInitialize } from "../mcp/initialize-params";
 import { Header, isModernVersionHeader } from "../mcp/protocol";
@@ -33,7 +32,6 @@ import {
 	validateProtocolVersion,
 } from "../mcp/request-validation";
 import { serveModern } from "../modern/modern-lane";
-import { enforceSessionLimit } from "../session/session-limits";
 import {
 	openSession,
 	resumeStreamInSession,
@@ -98,7 +96,7 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 	const request = c.req.raw;
 	validateAccept(request);
 	const parsed = parseMessages(body, validateProtocolVersion(request));
-	if (parsed.isInitialize) validateInitialize(parsed.body as JSONRPCMessage);
+	const handshake = parsed.isInitialize ? validateInitialize(parsed.body as JSONRPCMessage) : null;
 
 	const config = readConfig(c.env);
 	const principal = await requestPrincipal(c, isAuthOff(request, config));
@@ -109,13 +107,8 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 		...ownerOf(principal, config),
 	};
 	const candidates = sessionCandidates(request.headers);
-	if (!parsed.isInitialize) return serveInSession(c.env.MCP_SESSION, call, candidates);
-	return openSession(c.env.MCP_SESSION, call, candidates, async () => {
-		if (principal) {
-			const db = openDatabase(c.env.DB);
-			await enforceSessionLimit(c.env.MCP_SESSION, db, config, principal.userId);
-		}
-	});
+	if (!handshake) return serveInSession(c.env.MCP_SESSION, call, candidates);
+	return openSession(c.env.MCP_SESSION, { ...call, handshake }, candidates);
 }
 
 /** The modern lane, for the verified caller. */

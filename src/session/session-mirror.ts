@@ -15,7 +15,7 @@ import { upsertSessionRow } from "../db/session-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
 import { shortId } from "./session-id";
-import type { RequestRecord } from "./session-record";
+import type { RequestRecord, SessionRecord } from "./session-record";
 import type { SessionStore } from "./session-store";
 
 /** Requests finishing within this window share one D1 mirror write (milliseconds). */
@@ -81,6 +81,14 @@ export class SessionMirror {
 			return this.sync();
 		});
 		this.#waitUntil(later.catch((error: unknown) => this.scheduleRetry(error)));
+	}
+
+	/**
+	 * Writes the session's row now and waits for it, without retrying: for the
+	 * write a session cannot exist without (its creation). Throws if D1 fails.
+	 */
+	async writeSessionRow(record: SessionRecord): Promise<void> {
+		await upsertSessionRow(this.#db, record);
 	}
 
 	/**
