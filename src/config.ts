@@ -17,10 +17,17 @@ export const CONFIG_DEFAULTS = {
 	SESSION_LIMIT_POLICY: "evict",
 	/** Authentication on `/mcp`: `required`, or `off` (honoured only for requests to a loopback host). */
 	AUTH_MODE: "required",
+	/** How long after its idle expiry a session may be revived by its user (7 days); 0 turns revival off. */
+	SESSION_REVIVAL_SECONDS: 7 * 24 * 3600,
+	/** Idle time after which a session that has served no request since its handshake expires (5 minutes). */
+	SESSION_UNUSED_TIMEOUT_SECONDS: 300,
 } as const;
 
 /** Bounds for every timeout setting (10 seconds to 7 days). */
 const SESSION_TIMEOUT_RANGE_SECONDS = { min: 10, max: 7 * 24 * 3600 } as const;
+
+/** Bounds of the revival window (off, up to 30 days: the D1 row it is restored from must still be there). */
+const SESSION_REVIVAL_RANGE_SECONDS = { min: 0, max: 30 * 24 * 3600 } as const;
 
 /** Whether `/mcp` requires credentials. */
 export type AuthMode = "required" | "off";
@@ -41,6 +48,10 @@ export interface ServerConfig {
 	readonly maxSessionsPerUser: number;
 	readonly sessionLimitPolicy: SessionLimitPolicy;
 	readonly authMode: AuthMode;
+	/** How long after its idle expiry a session may be revived, in seconds; 0 when revival is off. */
+	readonly sessionRevivalSeconds: number;
+	/** Idle timeout of a session that has served no request since its handshake, in seconds. */
+	readonly sessionUnusedTimeoutSeconds: number;
 }
 
 /** The names of every setting read from the Worker's bindings. */
@@ -51,7 +62,9 @@ type ConfigName =
 	| "MAX_SESSION_TIMEOUT_SECONDS"
 	| "MAX_SESSIONS_PER_USER"
 	| "SESSION_LIMIT_POLICY"
-	| "AUTH_MODE";
+	| "AUTH_MODE"
+	| "SESSION_REVIVAL_SECONDS"
+	| "SESSION_UNUSED_TIMEOUT_SECONDS";
 
 /** The configuration-related bindings; the rest of `Env` is not read here. */
 export type ConfigBindings = Partial<Record<ConfigName, string>>;
@@ -100,6 +113,17 @@ export function readConfig(env: ConfigBindings): ServerConfig {
 			["required", "off"],
 			CONFIG_DEFAULTS.AUTH_MODE,
 		),
+		sessionRevivalSeconds: parseSeconds(
+			"SESSION_REVIVAL_SECONDS",
+			env.SESSION_REVIVAL_SECONDS,
+			CONFIG_DEFAULTS.SESSION_REVIVAL_SECONDS,
+			SESSION_REVIVAL_RANGE_SECONDS,
+		),
+		sessionUnusedTimeoutSeconds: parseSeconds(
+			"SESSION_UNUSED_TIMEOUT_SECONDS",
+			env.SESSION_UNUSED_TIMEOUT_SECONDS,
+			CONFIG_DEFAULTS.SESSION_UNUSED_TIMEOUT_SECONDS,
+		),
 	};
 	cache.set(env, config);
 	return config;
@@ -117,10 +141,14 @@ export function clampSessionTimeout(config: ServerConfig, requested: number | nu
 	);
 }
 
-function parseSeconds(name: ConfigName, raw: string | undefined, fallback: number): number {
+function parseSeconds(
+	name: ConfigName,
+	raw: string | undefined,
+	fallback: number,
+	{ min, max }: { min: number; max: number } = SESSION_TIMEOUT_RANGE_SECONDS,
+): number {
 	if (raw === undefined || raw.trim() === "") return fallback;
 	const value = Number(raw);
-	const { min, max } = SESSION_TIMEOUT_RANGE_SECONDS;
 	if (!Number.isInteger(value) || value < min || value > max) {
 		throw new Error(
 			`${name} must be a whole number of seconds between ${min} and ${max}; got "${raw}". Fix it in wrangler.toml [vars] or .dev.vars.`,

@@ -100,23 +100,27 @@ describe("POST /mcp input validation", () => {
 		expect(absent.status).toBe(200);
 	});
 
-	it("refuses batches from 2025-06-18 on, serves them under 2025-03-26", async () => {
+	it("refuses batches from 2025-06-18 on, by the header or else by the session's revision", async () => {
 		const { sessionId } = await initialize();
-		for (const version of ["2025-06-18", "2025-11-25"]) {
+		// A 2025-11-25 session: a header naming 2025-03-26, or none, does not bring batches back.
+		for (const version of ["2025-06-18", "2025-11-25", "2025-03-26", null]) {
 			await expectErrorResponse(
 				await post([rpc("ping"), rpc("tools/list")], { session: sessionId, version }),
 				400,
 				-32600,
 			);
 		}
-		const batch = await post([rpc("ping"), rpc("tools/list")], {
-			session: sessionId,
-			version: "2025-03-26",
-		});
-		expect(batch.status).toBe(200);
-		const answers = (await readMessages(batch)).filter((m) => m.id !== undefined);
-		expect(answers).toHaveLength(2);
-		expect(answers.every((m) => m.error === undefined)).toBe(true);
+		const old = await initialize({ protocolVersion: "2025-03-26" });
+		for (const version of ["2025-03-26", null]) {
+			const batch = await post([rpc("ping"), rpc("tools/list")], {
+				session: old.sessionId,
+				version,
+			});
+			expect(batch.status).toBe(200);
+			const answers = (await readMessages(batch)).filter((m) => m.id !== undefined);
+			expect(answers).toHaveLength(2);
+			expect(answers.every((m) => m.error === undefined)).toBe(true);
+		}
 	});
 
 	it("refuses initialize inside a batch", async () => {

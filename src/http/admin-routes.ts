@@ -94,7 +94,7 @@ export function createAdminRoutes() {
 		const user = await findUser(db, c.req.param("id"));
 		if (!user) throw notFound("User not found");
 		await disableUser(db, user.id, Date.now());
-		const endedSessions = await endSessionsOfUser(c.env.MCP_SESSION, db, user.id, "revoked");
+		const endedSessions = await endSessionsOfUser(c.env, user.id, "revoked");
 		return c.json({ endedSessions });
 	});
 
@@ -116,7 +116,7 @@ export function createAdminRoutes() {
 			throw notFound("Token not found");
 		}
 		await revokeToken(db, token.id, Date.now());
-		const endedSessions = await endSessionsOfUser(c.env.MCP_SESSION, db, token.userId, "revoked");
+		const endedSessions = await endSessionsOfUser(c.env, token.userId, "revoked");
 		return c.json({ endedSessions });
 	});
 

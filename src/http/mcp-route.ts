@@ -16,12 +16,12 @@
  * Host/Origin (the Worker entry), authentication, Content-Type and the body
  * limit apply to both lanes alike.
  */
-import { isLegacyRequest } from "@modelcontextprotocol/server";
+import { isLegacyRequest, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
 import { ownerOf, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
-import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
+import { validateInitialize } from "../mcp/initialize-params";
 import { Header, isModernVersionHeader } from "../mcp/protocol";
 import { requestStateCodec } from "../mcp/request-state";
 import {
@@ -33,7 +33,6 @@ import {
 	validateProtocolVersion,
 } from "../mcp/request-validation";
 import { serveModern } from "../modern/modern-lane";
-import { enforceSessionLimit } from "../session/session-limits";
 import {
 	openSession,
 	resumeStreamInSession,
@@ -92,11 +91,15 @@ export function mcpMethodNotAllowed(): never {
 	});
 }
 
-/** The legacy lane: validated here, then served in the session the ids name, or a new one. */
+/**
+ * The legacy lane: validated here (an `initialize` in full, before any
+ * session is touched), then served in the session the ids name, or a new one.
+ */
 async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 	const request = c.req.raw;
 	validateAccept(request);
 	const parsed = parseMessages(body, validateProtocolVersion(request));
+	const handshake = parsed.isInitialize ? validateInitialize(parsed.body as JSONRPCMessage) : null;
 
 	const config = readConfig(c.env);
 	const principal = await requestPrincipal(c, isAuthOff(request, config));
@@ -107,13 +110,8 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 		...ownerOf(principal, config),
 	};
 	const candidates = sessionCandidates(request.headers);
-	if (!parsed.isInitialize) return serveInSession(c.env.MCP_SESSION, call, candidates);
-	return openSession(c.env.MCP_SESSION, call, candidates, async () => {
-		if (principal) {
-			const db = openDatabase(c.env.DB);
-			await enforceSessionLimit(c.env.MCP_SESSION, db, config, principal.userId);
-		}
-	});
+	if (!handshake) return serveInSession(c.env.MCP_SESSION, call, candidates);
+	return openSession(c.env.MCP_SESSION, { ...call, handshake }, candidates);
 }
 
 /** The modern lane, for the verified caller. */

@@ -128,13 +128,7 @@ export function parseMessages(body: JsonBody, version: ProtocolVersion): ParsedP
 	}
 	const raw = body.value;
 	const isBatch = Array.isArray(raw);
-	if (isBatch && version >= FIRST_VERSION_WITHOUT_BATCHES) {
-		throw new McpHttpError(
-			400,
-			JsonRpcCode.InvalidRequest,
-			`Invalid Request: JSON-RPC batches are not supported in protocol version ${version}`,
-		);
-	}
+	if (isBatch) validateBatchAllowed(version);
 	const items: unknown[] = isBatch ? (raw as unknown[]) : [raw];
 	if (items.length === 0 || !items.every(isJsonRpcMessage)) {
 		throw new McpHttpError(
@@ -157,6 +151,20 @@ export function parseMessages(body: JsonBody, version: ProtocolVersion): ParsedP
 		body: isBatch ? messages : (messages[0] as JSONRPCMessage),
 		isInitialize: initializeCount === 1,
 	};
+}
+
+/**
+ * 400/-32600 unless `version` still allows JSON-RPC batches (2025-03-26 only).
+ * Checked against the header here, and against a session's negotiated
+ * revision in its object, so leaving the header out lifts nothing.
+ */
+export function validateBatchAllowed(version: string): void {
+	if (version < FIRST_VERSION_WITHOUT_BATCHES) return;
+	throw new McpHttpError(
+		400,
+		JsonRpcCode.InvalidRequest,
+		`Invalid Request: JSON-RPC batches are not supported in protocol version ${version}`,
+	);
 }
 
 /** True for a JSON-RPC `initialize` request. */
