@@ -21,6 +21,7 @@ import { createApp } from "./http/app";
 import { isAuthOff } from "./http/auth-bypass";
 import { rejectUnsafeRequest, type UnsafeRequestOptions } from "./http/origin";
 
+export { RateLimiterObject } from "./limits/rate-limiter-object";
 export { McpSessionObject } from "./session/session-object";
 
 /**
