@@ -7,13 +7,16 @@
  * 2. with `AUTH_MODE=off`, a loopback request goes straight to the app
  *    (`http/auth-bypass.ts`);
  * 3. otherwise the OAuth provider (`auth/oauth-provider.ts`) answers its own
- *    endpoints, and lets `/mcp` through only with a valid token (401 otherwise);
+ *    endpoints, and lets `/mcp` through only with a valid token (401 otherwise),
+ *    after the checks of `auth/oauth-guard.ts` (inputs too long for its
+ *    storage, the registration rate limit);
  * 4. the app (`http/app.ts`): CORS and the routes; `/mcp` says which protocol
  *    era a request belongs to and serves it in that lane (`http/mcp-route.ts`).
  *
  * The session Durable Object class is exported by name for `MCP_SESSION`.
  */
 import { errorPage, failurePage } from "./auth/authorize-html";
+import { guardOAuthRequest } from "./auth/oauth-guard";
 import { type AppHandler, OAuthPath, oauthProviders } from "./auth/oauth-provider";
 import { readConfig } from "./config";
 import { errorResponse } from "./errors";
@@ -64,7 +67,9 @@ export default {
 			);
 			if (refused) return refused;
 			if (isAuthOff(request, config)) return await appHandler.fetch(request, env, ctx);
-			return await providerFor(url.origin).fetch(request, env, ctx);
+			const guarded = await guardOAuthRequest(request, env, config);
+			if (guarded) return guarded;
+			return await providerFor(url.origin, config.oauthDcr).fetch(request, env, ctx);
 		} catch (error) {
 			// Outside the app's own error handler (configuration, the provider): still no stack trace on the wire.
 			return isSignInPage ? errorPage(error) : errorResponse(error);

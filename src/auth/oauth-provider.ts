@@ -1,13 +1,14 @@
 /**
  * The OAuth 2.1 authorization server in front of the app:
  * `@cloudflare/workers-oauth-provider` (PKCE S256, dynamic client
- * registration, RFC 8414 and RFC 9728 metadata) guards `/mcp`. A request
+ * registration unless `OAUTH_DCR=off`, RFC 8414 and RFC 9728 metadata) guards `/mcp`. A request
  * without a valid bearer token issued for this server's `/mcp` gets 401 with a
  * `resource_metadata` challenge; API tokens (`archon_...`) are accepted
  * through the provider's external-token hook. The Worker entry
  * (`src/worker.ts`) decides which requests reach it.
  */
 import { OAuthProvider } from "@cloudflare/workers-oauth-provider";
+import type { DcrMode } from "../config";
 import { openDatabase } from "../db/database";
 import { principalFromApiToken } from "./authenticate";
 
@@ -35,20 +36,23 @@ export type AppHandler = ExportedHandler<Env> & {
 
 /**
  * A function that returns the provider for a request's origin, built once per
- * origin (per isolate) around `app`.
+ * origin and `OAUTH_DCR` setting (per isolate) around `app`.
  *
  * @example
  * const providerFor = oauthProviders(appHandler);
- * return providerFor(new URL(request.url).origin).fetch(request, env, ctx);
+ * return providerFor(new URL(request.url).origin, config.oauthDcr).fetch(request, env, ctx);
  */
-export function oauthProviders(app: AppHandler): (origin: string) => OAuthProvider<Env> {
+export function oauthProviders(
+	app: AppHandler,
+): (origin: string, dcr: DcrMode) => OAuthProvider<Env> {
 	const providers = new Map<string, OAuthProvider<Env>>();
-	return (origin) => {
-		let provider = providers.get(origin);
+	return (origin, dcr) => {
+		const key = `${dcr} ${origin}`;
+		let provider = providers.get(key);
 		if (!provider) {
 			if (providers.size >= MAX_CACHED_ORIGINS) providers.clear();
-			provider = createProvider(origin, app);
-			providers.set(origin, provider);
+			provider = createProvider(origin, app, dcr);
+			providers.set(key, provider);
 		}
 		return provider;
 	};
@@ -57,8 +61,10 @@ export function oauthProviders(app: AppHandler): (origin: string) => OAuthProvid
 /**
  * The provider for one origin. The token audience is that origin's `/mcp`, so
  * a token issued for another server (or another host of this one) is refused.
+ * With `OAUTH_DCR=off` it neither serves nor advertises `/oauth/register`;
+ * clients named by a metadata document URL still sign in.
  */
-function createProvider(origin: string, app: AppHandler): OAuthProvider<Env> {
+function createProvider(origin: string, app: AppHandler, dcr: DcrMode): OAuthProvider<Env> {
 	const resource = `${origin}${OAuthPath.Mcp}`;
 	return new OAuthProvider<Env>({
 		apiRoute: OAuthPath.Mcp,
@@ -66,7 +72,7 @@ function createProvider(origin: string, app: AppHandler): OAuthProvider<Env> {
 		defaultHandler: app,
 		authorizeEndpoint: OAuthPath.Authorize,
 		tokenEndpoint: OAuthPath.Token,
-		clientRegistrationEndpoint: OAuthPath.Register,
+		...(dcr === "on" ? { clientRegistrationEndpoint: OAuthPath.Register } : {}),
 		scopesSupported: [MCP_SCOPE],
 		requiredScopes: [MCP_SCOPE],
 		accessTokenTTL: ACCESS_TOKEN_TTL_SECONDS,
