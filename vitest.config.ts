@@ -19,6 +19,8 @@ export default defineConfig(async () => {
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
+				// A D1 database no migration touches, for the health check of an empty database.
+				d1Databases: { EMPTY_DB: "empty-db" },
 				// Auth is off for loopback requests (http://localhost), as with `npm start`;
 				// tests about auth use a public host, where it is always required.
 				// REQUEST_STATE_KEY is a Worker secret; tests get a fixed one of their own.

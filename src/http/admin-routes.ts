@@ -162,8 +162,10 @@ function parsePage(query: Record<string, string>): { limit: number; offset: numb
 	if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE.max) {
 		throw badRequest(`limit must be a whole number from 1 to ${PAGE_SIZE.max}`);
 	}
-	if (!Number.isInteger(offset) || offset < 0)
-		throw badRequest("offset must be a whole number ≥ 0");
+	// Safe integers only: 1e21 is an integer to JavaScript, but not to SQLite's OFFSET.
+	if (!Number.isSafeInteger(offset) || offset < 0) {
+		throw badRequest(`offset must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
+	}
 	return { limit, offset };
 }
 
