@@ -231,7 +231,7 @@ describe("revocation ends live sessions", () => {
 			method: "POST",
 		});
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ endedSessions: 2 });
+		expect(await response.json()).toEqual({ endedSessions: 2, revokedGrants: 0 });
 
 		for (const sessionId of [a, b]) {
 			expect(await sessionRow(sessionId)).toMatchObject({
@@ -249,7 +249,7 @@ describe("revocation ends live sessions", () => {
 		const user = await createUser();
 		const sessionId = await initializeAs(user.token);
 		const response = await adminApi(admin.token, `/users/${user.id}/disable`, { method: "POST" });
-		expect(await response.json()).toEqual({ endedSessions: 1 });
+		expect(await response.json()).toEqual({ endedSessions: 1, revokedGrants: 0 });
 		expect(await sessionRow(sessionId)).toMatchObject({
 			status: "disconnected",
 			disconnect_reason: "revoked",

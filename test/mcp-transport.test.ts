@@ -15,7 +15,7 @@ import {
 	readMessages,
 	rpc,
 } from "./helpers/mcp";
-import { fetchAndSettle, envelope as modernMeta } from "./helpers/modern";
+import { envelope as modernMeta } from "./helpers/modern";
 
 /** Bad requests must be refused before any session object wakes. */
 async function expectNoObjectWoken(action: () => Promise<void>): Promise<void> {

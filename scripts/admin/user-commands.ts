@@ -175,6 +175,7 @@ export const userDisable: AdminCommand = {
 				user: { id, email: address, disabledAt: isoTime(disabledAt) },
 				alreadyDisabled: already,
 				endedSessions: sessions.endedSessions,
+				revokedGrants: sessions.revokedGrants,
 			},
 			text: [
 				already

@@ -35,6 +35,7 @@ import {
 	signInPage,
 } from "./authorize-html";
 import type { AuthProps } from "./caller";
+import type { GrantMetadata } from "./grants";
 import { tooLong } from "./oauth-guard";
 import { MCP_SCOPE } from "./oauth-provider";
 import {
@@ -138,17 +139,20 @@ async function allow(c: AuthorizeContext, oauth: OAuthHelpers, handle: string): 
 	if (!user) return failurePage(400, "This sign-in expired or no longer works.");
 	const approved = await oauth.approveConsent(c.req.raw, handle, { scope: [MCP_SCOPE] });
 	const clientId = approved.request.clientId;
+	// A grant signed in with an API token records it, and works only while the token does.
 	const props: AuthProps = {
 		userId: user.userId,
 		email: user.email,
 		role: user.role,
 		credential: { kind: "oauth", id: clientId },
 		sessionTimeoutSeconds: await oauthClientTimeout(db, clientId),
+		...(user.tokenId === undefined ? {} : { signInTokenId: user.tokenId }),
 	};
+	const metadata: GrantMetadata = { email: user.email, signInTokenId: user.tokenId ?? null };
 	const { redirectTo } = await oauth.completeAuthorization({
 		request: approved.request,
 		userId: user.userId,
-		metadata: { email: user.email },
+		metadata,
 		scope: approved.request.scope,
 		props,
 	});

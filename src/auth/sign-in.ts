@@ -15,7 +15,7 @@
  * use the record.
  */
 import type { Database } from "../db/database";
-import { findToken, findUser, findUserByEmail } from "../db/identity-queries";
+import { findToken, findUser, findUserByEmail, isLiveToken } from "../db/identity-queries";
 import type { UserRole } from "../db/identity-schema";
 import { principalFromApiToken } from "./authenticate";
 import { PBKDF2_ITERATIONS, sha256Hex, verifyPassword } from "./credentials";
@@ -124,9 +124,7 @@ export async function takeSignIn(
 	if (!user || user.disabledAt !== null) return null;
 	if (record.tokenId === undefined) return signedIn(user);
 	const token = await findToken(db, record.tokenId);
-	if (!token || token.userId !== user.id || token.revokedAt !== null) return null;
-	if (token.expiresAt !== null && token.expiresAt <= now) return null;
-	return signedIn(user, token.id);
+	return isLiveToken(token, user.id, now) ? signedIn(user, record.tokenId) : null;
 }
 
 /** Deletes the record for `handle`, if any (the user denied at the confirmation). */

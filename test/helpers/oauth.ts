@@ -68,6 +68,42 @@ export function exchangeCode(
 	);
 }
 
+/** What the token endpoint issued. */
+export interface IssuedTokens {
+	readonly access_token: string;
+	readonly refresh_token?: string;
+}
+
+/**
+ * Signs in with `credentials` on a new authorization request of `clientId`,
+ * allows, and exchanges the code: the tokens the client ends up with.
+ */
+export async function obtainTokens(
+	clientId: string,
+	credentials: Record<string, string>,
+): Promise<IssuedTokens> {
+	const { verifier, challenge } = await pkce();
+	const approved = await signInAndAllow(clientId, challenge, credentials);
+	expect(approved.status).toBe(302);
+	const code = redirectParams(approved).get("code") ?? "";
+	const tokens = await exchangeCode(clientId, code, verifier);
+	expect(tokens.status).toBe(200);
+	return (await tokens.json()) as IssuedTokens;
+}
+
+/** Uses a refresh token at the token endpoint. */
+export function refresh(clientId: string, refreshToken: string): Promise<Response> {
+	return fetchWorker(`${PUBLIC_ORIGIN}${OAuthPath.Token}`, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded" },
+		body: new URLSearchParams({
+			grant_type: "refresh_token",
+			client_id: clientId,
+			refresh_token: refreshToken,
+		}),
+	});
+}
+
 /** A page of the flow, read once. */
 export interface FormPage {
 	readonly response: Response;
