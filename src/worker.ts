@@ -13,16 +13,19 @@
  * 4. the app (`http/app.ts`): CORS and the routes; `/mcp` says which protocol
  *    era a request belongs to and serves it in that lane (`http/mcp-route.ts`).
  *
- * The session Durable Object class is exported by name for `MCP_SESSION`.
+ * `scheduled` runs the retention sweep of the Cron Trigger (`retention/retention.ts`).
+ * The Durable Object classes are exported by name for `MCP_SESSION` and `RATE_LIMITER`.
  */
 import { errorPage, failurePage } from "./auth/authorize-html";
 import { guardOAuthRequest } from "./auth/oauth-guard";
 import { type AppHandler, OAuthPath, oauthProviders } from "./auth/oauth-provider";
 import { readConfig } from "./config";
+import { openDatabase } from "./db/database";
 import { errorResponse } from "./errors";
 import { createApp } from "./http/app";
 import { isAuthOff } from "./http/auth-bypass";
 import { rejectUnsafeRequest, type UnsafeRequestOptions } from "./http/origin";
+import { sweepRetention } from "./retention/retention";
 
 export { RateLimiterObject } from "./limits/rate-limiter-object";
 export { McpSessionObject } from "./session/session-object";
@@ -74,5 +77,9 @@ export default {
 			// Outside the app's own error handler (configuration, the provider): still no stack trace on the wire.
 			return isSignInPage ? errorPage(error) : errorResponse(error);
 		}
+	},
+
+	async scheduled(controller, env) {
+		await sweepRetention(openDatabase(env.DB), readConfig(env), controller.scheduledTime);
 	},
 } satisfies ExportedHandler<Env>;

@@ -285,6 +285,7 @@ describe("GET /health", () => {
 			status: "healthy",
 			version: "0.1.0",
 			d1: { reachable: true, migrated: true },
+			retention: { requestDays: 30, sessionDays: 90 },
 		});
 	});
 

@@ -2,6 +2,7 @@
  * The server's health: the one check behind `GET /health` and the
  * `health_check` tool.
  */
+import type { ServerConfig } from "../config";
 import { isSchemaMigrated, openDatabase } from "../db/database";
 import { SERVER_VERSION } from "../version";
 
@@ -18,6 +19,8 @@ export interface HealthReport {
 		readonly migrated: boolean;
 		readonly latencyMs: number;
 	};
+	/** How long the request log and ended sessions are kept (`REQUEST_RETENTION_DAYS`, `SESSION_RETENTION_DAYS`). */
+	readonly retention: { readonly requestDays: number; readonly sessionDays: number };
 	/** ISO 8601 time of the check. */
 	readonly timestamp: string;
 }
@@ -28,7 +31,10 @@ let firstServedAt: number | undefined;
  * Checks that D1 answers and that its schema is migrated (an empty or
  * half-migrated database is `degraded`, not healthy), and reports. Never throws.
  */
-export async function checkHealth(d1: D1Database | undefined): Promise<HealthReport> {
+export async function checkHealth(
+	d1: D1Database | undefined,
+	config: ServerConfig,
+): Promise<HealthReport> {
 	const started = Date.now();
 	// Date.now() is frozen during module evaluation in workerd, so uptime counts from the first check.
 	firstServedAt ??= started;
@@ -47,6 +53,10 @@ export async function checkHealth(d1: D1Database | undefined): Promise<HealthRep
 		version: SERVER_VERSION,
 		uptimeSeconds: Math.floor((now - firstServedAt) / 1000),
 		d1: { reachable, migrated, latencyMs: now - started },
+		retention: {
+			requestDays: config.requestRetentionDays,
+			sessionDays: config.sessionRetentionDays,
+		},
 		timestamp: new Date(now).toISOString(),
 	};
 }
