@@ -6,7 +6,7 @@
 import type { CommandSpec, FlagSpec } from "./args.ts";
 import type { D1Runner, D1Target } from "./d1-command.ts";
 import { usageError } from "./errors.ts";
-import { checkBearerToken, checkServerUrl } from "./inputs.ts";
+import { checkBearerToken, checkEmail, checkServerUrl } from "./inputs.ts";
 import type { ServerAccess } from "./server-api.ts";
 
 /** Everything a command may touch. */
@@ -53,6 +53,14 @@ export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
 		value: "DIR",
 		description: "local D1 state directory (default .wrangler/state), as for wrangler dev",
 	},
+};
+
+/** `--email`, naming the user a command is about. */
+export const EMAIL_FLAG: FlagSpec = {
+	value: "E",
+	description: "the user's email",
+	required: true,
+	check: checkEmail,
 };
 
 /** `--url` of a command that calls a running server's admin API. */

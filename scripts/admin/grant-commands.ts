@@ -5,10 +5,12 @@
  * (`--url` and an admin token, as `token revoke --url` does); the user is
  * looked up in D1 by email.
  */
-import { commandUsage, type FlagSpec } from "./args.ts";
+import type { GrantView } from "../../src/auth/grants.ts";
+import { commandUsage } from "./args.ts";
 import {
 	type AdminCommand,
 	type AdminContext,
+	EMAIL_FLAG,
 	GLOBAL_FLAGS,
 	REQUIRED_SERVER_FLAGS,
 	requiredFlag,
@@ -16,34 +18,17 @@ import {
 } from "./command-types.ts";
 import { failure, usageError } from "./errors.ts";
 import { formatTable, formatTime, isoTime } from "./format.ts";
-import { checkEmail, checkId, normalizeEmail } from "./inputs.ts";
+import { checkId, normalizeEmail } from "./inputs.ts";
 import { textColumn } from "./rows.ts";
 import { callServer, type ServerAccess } from "./server-api.ts";
 import { sql } from "./sql.ts";
-
-/** A grant as `GET /api/users/:id/grants` lists it. */
-interface ListedGrant {
-	readonly id: string;
-	readonly clientId: string;
-	readonly scope: readonly string[];
-	readonly createdAt: number;
-	readonly expiresAt: number | null;
-	readonly signInTokenId: string | null;
-}
-
-const email: FlagSpec = {
-	value: "E",
-	description: "the user's email",
-	required: true,
-	check: checkEmail,
-};
 
 /** `grant list`: a user's OAuth grants, and the API token each was signed in with. */
 export const grantList: AdminCommand = {
 	spec: {
 		name: "grant list",
 		summary: "List a user's OAuth grants (through the server)",
-		flags: { email, ...REQUIRED_SERVER_FLAGS },
+		flags: { email: EMAIL_FLAG, ...REQUIRED_SERVER_FLAGS },
 		example:
 			"ARCHON_ADMIN_TOKEN=archon_... npm run admin -- grant list --email bob@example.com --url https://archon.example.com",
 	},
@@ -54,7 +39,7 @@ export const grantList: AdminCommand = {
 			access,
 			"GET",
 			`/api/users/${encodeURIComponent(userId)}/grants`,
-		)) as { grants?: ListedGrant[]; truncated?: boolean } | undefined;
+		)) as { grants?: GrantView[]; truncated?: boolean } | undefined;
 		if (!Array.isArray(body?.grants)) throw failure("the server answered without a grant list");
 		const grants = body.grants;
 		const table = formatTable(
@@ -88,7 +73,7 @@ export const grantRevoke: AdminCommand = {
 		name: "grant revoke",
 		summary: "Revoke one OAuth grant of a user and its tokens (through the server)",
 		flags: {
-			email,
+			email: EMAIL_FLAG,
 			id: {
 				value: "ID",
 				description: "grant id (from grant list)",

@@ -99,7 +99,7 @@ export function authorizeMethodNotAllowed(): Response {
 /**
  * Sign-in step: the handle, then the failure limits, then the credentials;
  * the confirmation, or the form again. Every failure gets the same page
- * whatever the email names (issue 12: no oracle of passwords or of emails).
+ * whatever the email names (README, "The sign-in page": no oracle of passwords or emails).
  */
 async function signIn(
 	c: AuthorizeContext,
