@@ -22,6 +22,7 @@ import { clientLibrary } from "./checks/client-library.ts";
 import { clientSessionId } from "./checks/client-session-id.ts";
 import { d1Integrity } from "./checks/d1-integrity.ts";
 import { deleteSessionCheck } from "./checks/delete-session.ts";
+import { grantCommands } from "./checks/grant-commands.ts";
 import { idleExpiry } from "./checks/idle-expiry.ts";
 import { inspectorCli } from "./checks/inspector-cli.ts";
 import { restartRecovery } from "./checks/restart-recovery.ts";
@@ -50,6 +51,7 @@ const CHECKS = [
 	authChallenge,
 	sessionHijack,
 	tokenRevocation,
+	grantCommands,
 ] as const;
 
 /**
