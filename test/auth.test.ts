@@ -248,7 +248,7 @@ describe("revocation ends live sessions", () => {
 			method: "POST",
 		});
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ endedSessions: 2 });
+		expect(await response.json()).toEqual({ endedSessions: 2, revokedGrants: 0 });
 
 		for (const sessionId of [a, b]) {
 			expect(await sessionRow(sessionId)).toMatchObject({
@@ -266,7 +266,7 @@ describe("revocation ends live sessions", () => {
 		const user = await createUser();
 		const sessionId = await initializeAs(user.token);
 		const response = await adminApi(admin.token, `/users/${user.id}/disable`, { method: "POST" });
-		expect(await response.json()).toEqual({ endedSessions: 1 });
+		expect(await response.json()).toEqual({ endedSessions: 1, revokedGrants: 0 });
 		expect(await sessionRow(sessionId)).toMatchObject({
 			status: "disconnected",
 			disconnect_reason: "revoked",
@@ -335,5 +335,11 @@ describe("admin API", () => {
 		expect((await adminApi(admin.token, `/users/${user.id}/sessions`)).status).toBe(200);
 		expect((await adminApi(admin.token, "/sessions?status=bogus")).status).toBe(400);
 		expect((await adminApi(admin.token, "/sessions?limit=0")).status).toBe(400);
+		// 1e21 is an integer to JavaScript but not to SQLite's OFFSET: once a 500.
+		for (const offset of ["1e21", "9007199254740992", "-1", "1.5", "x"]) {
+			const page = await adminApi(admin.token, `/sessions?offset=${offset}`);
+			await expectErrorResponse(page, 400, -32602);
+		}
+		expect((await adminApi(admin.token, "/sessions?offset=9007199254740991")).status).toBe(200);
 	});
 });

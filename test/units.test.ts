@@ -64,6 +64,27 @@ describe("configuration", () => {
 		expect(() => readConfig({ SESSION_TIMEOUT_SECONDS: "1" })).toThrow(/between 10 and/);
 		expect(() => readConfig({ ALLOWED_ORIGINS: "not a url" })).toThrow(/ALLOWED_ORIGINS/);
 	});
+
+	it("defaults the rate limits, DCR and retention, and refuses values out of range", () => {
+		expect(readConfig({})).toMatchObject({
+			mcpRateLimitPerMinute: 600,
+			signInFailuresPerEmailPerHour: 10,
+			signInFailuresPerIpPerHour: 100,
+			oauthRegistrationsPerIpPerHour: 20,
+			oauthDcr: "on",
+			requestRetentionDays: 30,
+			sessionRetentionDays: 90,
+		});
+		expect(readConfig({ OAUTH_DCR: "off", REQUEST_RETENTION_DAYS: "7" })).toMatchObject({
+			oauthDcr: "off",
+			requestRetentionDays: 7,
+		});
+		expect(() => readConfig({ MCP_RATE_LIMIT_PER_MINUTE: "0" })).toThrow(
+			/MCP_RATE_LIMIT_PER_MINUTE must be a whole number between 1 and/,
+		);
+		expect(() => readConfig({ SESSION_RETENTION_DAYS: "1.5" })).toThrow(/SESSION_RETENTION_DAYS/);
+		expect(() => readConfig({ OAUTH_DCR: "maybe" })).toThrow(/OAUTH_DCR must be one of on, off/);
+	});
 });
 
 describe("origin rules", () => {

@@ -25,6 +25,11 @@ export interface Principal {
 	readonly credential: { readonly kind: CredentialKind; readonly id: string };
 	/** The idle timeout this client asked for (seconds, unclamped), or null for the server default. */
 	readonly sessionTimeoutSeconds: number | null;
+	/**
+	 * For an OAuth grant signed in on `/authorize` with an API token: that
+	 * token's id. The grant works only while the token does.
+	 */
+	readonly signInTokenId?: string;
 }
 
 /**
@@ -45,7 +50,8 @@ export function isAuthProps(value: unknown): value is AuthProps {
 		typeof props.email === "string" &&
 		(props.role === "admin" || props.role === "member") &&
 		typeof props.credential?.id === "string" &&
-		(props.credential.kind === "api_token" || props.credential.kind === "oauth")
+		(props.credential.kind === "api_token" || props.credential.kind === "oauth") &&
+		(props.signInTokenId === undefined || typeof props.signInTokenId === "string")
 	);
 }
 

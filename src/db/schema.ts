@@ -108,5 +108,8 @@ export const mcpRequests = sqliteTable(
 			table.timestamp,
 		),
 		index("idx_archon_mcp_requests_user_time").on(table.userId, table.timestamp),
+		// The retention sweep's range (src/retention/); also serves time-range metrics. Migration
+		// 0004 creates it IF NOT EXISTS: the metrics migration creates the same index.
+		index("idx_archon_mcp_requests_time_era_status").on(table.timestamp, table.era, table.status),
 	],
 );

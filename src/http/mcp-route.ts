@@ -18,9 +18,10 @@
  */
 import { isLegacyRequest, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
-import { ownerOf, requestPrincipal } from "../auth/caller";
+import { ownerOf, type Principal, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
 import { JsonRpcCode, McpHttpError } from "../errors";
+import { enforceMcpRateLimit } from "../limits/rate-limits";
 import { validateInitialize } from "../mcp/initialize-params";
 import { Header, isModernVersionHeader } from "../mcp/protocol";
 import { requestStateCodec } from "../mcp/request-state";
@@ -60,8 +61,7 @@ export async function mcpPost(c: McpContext): Promise<Response> {
 export async function mcpDelete(c: McpContext): Promise<Response> {
 	if (isModernVersionHeader(c.req.raw.headers)) return modern(c);
 	validateProtocolVersion(c.req.raw);
-	const config = readConfig(c.env);
-	const { owner } = ownerOf(await requestPrincipal(c, isAuthOff(c.req.raw, config)), config);
+	const { owner } = ownerOf(await caller(c), readConfig(c.env));
 	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers), owner);
 }
 
@@ -78,8 +78,7 @@ export async function mcpGet(c: McpContext): Promise<Response> {
 	if (isModernVersionHeader(request.headers)) return modern(c);
 	if (!request.headers.has(Header.LastEventId)) return mcpMethodNotAllowed();
 	validateProtocolVersion(request);
-	const config = readConfig(c.env);
-	const owner = ownerOf(await requestPrincipal(c, isAuthOff(request, config)), config);
+	const owner = ownerOf(await caller(c), readConfig(c.env));
 	const call = { url: request.url, headers: forwardedHeaders(request.headers), ...owner };
 	return resumeStreamInSession(c.env.MCP_SESSION, call, sessionCandidates(request.headers));
 }
@@ -102,7 +101,7 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 	const handshake = parsed.isInitialize ? validateInitialize(parsed.body as JSONRPCMessage) : null;
 
 	const config = readConfig(c.env);
-	const principal = await requestPrincipal(c, isAuthOff(request, config));
+	const principal = await caller(c);
 	const call = {
 		url: request.url,
 		headers: forwardedHeaders(request.headers),
@@ -117,8 +116,7 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 /** The modern lane, for the verified caller. */
 async function modern(c: McpContext, body?: unknown): Promise<Response> {
 	const request = c.req.raw;
-	const principal =
-		body === undefined ? null : await requestPrincipal(c, isAuthOff(request, readConfig(c.env)));
+	const principal = body === undefined ? null : await caller(c);
 	return serveModern({
 		request,
 		body,
@@ -126,6 +124,18 @@ async function modern(c: McpContext, body?: unknown): Promise<Response> {
 		principal,
 		waitUntil: (work) => c.executionCtx.waitUntil(work),
 	});
+}
+
+/**
+ * The verified caller of an `/mcp` request (null on loopback with auth off,
+ * which is also exempt from the rate limit), counted against
+ * `MCP_RATE_LIMIT_PER_MINUTE` (429 past it), in either era.
+ */
+async function caller(c: McpContext): Promise<Principal | null> {
+	const config = readConfig(c.env);
+	const principal = await requestPrincipal(c, isAuthOff(c.req.raw, config));
+	if (principal) await enforceMcpRateLimit(c.env.RATE_LIMITER, config, principal.userId);
+	return principal;
 }
 
 /** Only the headers the MCP transport reads travel to the session object. */
