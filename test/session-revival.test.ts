@@ -181,7 +181,7 @@ describe("sessions that are never revived (404, -32001)", () => {
 			method: "POST",
 			headers: bearer(admin.token),
 		});
-		expect(await revoked.json()).toEqual({ endedSessions: 1 });
+		expect(await revoked.json()).toEqual({ endedSessions: 1, revokedGrants: 0 });
 		expect(await sessionRow(live)).toMatchObject({
 			status: "disconnected",
 			disconnect_reason: "revoked",
