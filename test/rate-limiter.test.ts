@@ -34,7 +34,8 @@ describe("RateLimiterObject (GCRA)", () => {
 
 	it("keeps nothing once the bucket is full again; the alarm is safe to run twice", async () => {
 		const stub = counter();
-		await stub.take({ limit: 1000, periodMs: 1000 });
+		// One slot refills in 3.6 s: longer than the test, so no real alarm empties the bucket first.
+		await stub.take({ limit: 1000, periodMs: 3_600_000 });
 		await runInDurableObject(stub, async (_object: RateLimiterObject, state) => {
 			expect(state.storage.kv.get("tat")).toBeTypeOf("number");
 			// The bucket filled up long ago.
