@@ -1,27 +1,38 @@
 /**
  * `npm run test:conformance`: the official MCP conformance suite
  * (`@modelcontextprotocol/conformance`, server scenarios) against a real
- * `wrangler dev` (issue 4). Starts its own server on a free loopback port
- * with throwaway state and the fixtures on (`CONFORMANCE=on`), runs the active suite with the baseline in
- * `expected-failures.yml`, prints a per-scenario tally, and exits with the
- * suite's status: non-zero on a failure not in the baseline, or on a
- * baseline entry that now passes. Extra arguments go to the suite, e.g.
+ * `wrangler dev`. Starts its own server on a free loopback port with
+ * throwaway state and the fixtures on (`CONFORMANCE=on`), then runs both
+ * requirement sets, `--requirements 2025-11-25` (the session lane) and
+ * `--requirements 2026-07-28` (the modern lane), with no expected failures:
+ * every scenario a revision requires must pass. Extension and pending
+ * scenarios, which the suite runs alongside, are printed as informational.
+ * Prints a line per scenario and closes with `N passed, N failed`; exits
+ * non-zero on any failure of a required scenario.
+ *
+ * Extra arguments run the suite once with them instead, e.g.
  * `npm run test:conformance -- --scenario tools-list`.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { ANONYMOUS_LOOPBACK_VARS, DevServer } from "../scripts/lib/dev-server.ts";
 import { runGroup } from "../scripts/lib/process-group.ts";
 import { PROJECT_ROOT } from "../scripts/lib/wrangler.ts";
+import {
+	parseRequirementSet,
+	type RequirementSet,
+	readResults,
+	type ScenarioResult,
+} from "./scenario-tally.ts";
 
 /** The suite's CLI in the pinned devDependency. */
 const CONFORMANCE_BIN = "node_modules/@modelcontextprotocol/conformance/dist/index.js";
 
-/** Known failures, one scenario per line with its reason. */
-const BASELINE = "conformance/expected-failures.yml";
+/** The requirement sets this server answers to: the legacy lane's revision and the modern one. */
+const REQUIREMENT_SETS = ["2025-11-25", "2026-07-28"] as const;
 
 /** Where the suite writes `checks.json` per scenario; gitignored, replaced on every run. */
-const RESULTS_DIR = join(PROJECT_ROOT, ".wrangler/conformance-results");
+const RESULTS_ROOT = join(PROJECT_ROOT, ".wrangler/conformance-results");
 
 /**
  * Worker variables of the server under test: anonymous loopback clients, and
@@ -32,73 +43,112 @@ const SERVER_VARS: Readonly<Record<string, string>> = {
 	CONFORMANCE: "on",
 };
 
-/** Hard limit for the suite itself (150 seconds; about 30 scenarios of a few seconds each). */
-const SUITE_TIMEOUT_MS = 150_000;
+/** Hard limit for one run of the suite (5 minutes; about 50 scenarios of a few seconds each). */
+const SUITE_TIMEOUT_MS = 300_000;
 
-/** One check as the suite records it in `checks.json`. */
-interface ConformanceCheck {
-	readonly id: string;
-	readonly status: "SUCCESS" | "FAILURE" | "WARNING" | "INFO" | "SKIPPED";
-	readonly errorMessage?: string;
+/** Totals over everything printed. */
+interface Totals {
+	passed: number;
+	failed: number;
+	infoPassed: number;
+	infoFailed: number;
 }
 
 async function main(): Promise<number> {
-	const server = await DevServer.start({
-		label: "archon-conformance",
-		vars: SERVER_VARS,
-	});
+	const server = await DevServer.start({ label: "archon-conformance", vars: SERVER_VARS });
 	try {
 		console.log(`wrangler dev pid ${server.pid} on ${server.origin}`);
-		rmSync(RESULTS_DIR, { recursive: true, force: true });
-		mkdirSync(RESULTS_DIR, { recursive: true });
-		const result = await runGroup(
-			process.execPath,
-			[
-				CONFORMANCE_BIN,
-				"server",
-				"--url",
-				server.mcpUrl,
-				"--expected-failures",
-				BASELINE,
-				"--output-dir",
-				RESULTS_DIR,
-				...process.argv.slice(2),
-			],
-			{ cwd: PROJECT_ROOT, timeoutMs: SUITE_TIMEOUT_MS },
+		const extra = process.argv.slice(2);
+		if (extra.length > 0) return await runCustom(server.mcpUrl, extra);
+		const totals: Totals = { passed: 0, failed: 0, infoPassed: 0, infoFailed: 0 };
+		for (const revision of REQUIREMENT_SETS)
+			await runRequirementSet(server.mcpUrl, revision, totals);
+		console.log(
+			`\ninformational (extension, pending): ${totals.infoPassed} passed, ${totals.infoFailed} failed`,
 		);
-		process.stdout.write(result.stdout);
-		process.stderr.write(result.stderr);
-		printTally();
-		if (result.timedOut) console.log(`conformance suite timed out after ${SUITE_TIMEOUT_MS} ms`);
-		return result.code ?? 1;
+		console.log(`required scenarios, both sets: ${totals.passed} passed, ${totals.failed} failed`);
+		console.log(`${totals.passed} passed, ${totals.failed} failed`);
+		return totals.failed === 0 ? 0 : 1;
 	} finally {
 		await server.dispose();
 	}
 }
 
-/** Scenarios passed / failed, read from the suite's `checks.json` files. */
-function printTally(): void {
-	const failed: string[] = [];
-	let passed = 0;
-	for (const entry of readdirSync(RESULTS_DIR, { withFileTypes: true })) {
-		if (!entry.isDirectory()) continue;
-		let checks: ConformanceCheck[];
-		try {
-			checks = JSON.parse(
-				readFileSync(join(RESULTS_DIR, entry.name, "checks.json"), "utf8"),
-			) as ConformanceCheck[];
-		} catch {
-			continue;
-		}
-		// Directory names are `server-<scenario>-<timestamp>`.
-		const scenario = entry.name.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T.*$/, "");
-		const failures = checks.filter((check) => check.status === "FAILURE");
-		if (failures.length === 0) passed++;
-		else failed.push(`${scenario} (${failures.map((check) => check.id).join(", ")})`);
+/** Runs one requirement set, prints its tally, and adds it to `totals`. */
+async function runRequirementSet(url: string, revision: string, totals: Totals): Promise<void> {
+	const listing = await suite(["list", "--server", "--requirements", revision]);
+	const set = parseRequirementSet(listing.stdout);
+	const resultsDir = freshDir(revision);
+	console.log(`\n=== requirements ${revision}: ${set.scored.length} required scenarios ===`);
+	const run = await suite([
+		"server",
+		"--url",
+		url,
+		"--requirements",
+		revision,
+		"--output-dir",
+		resultsDir,
+	]);
+	if (run.timedOut) console.log(`the suite timed out after ${SUITE_TIMEOUT_MS} ms`);
+	const failedBefore = totals.failed;
+	printTally(set, readResults(resultsDir), totals);
+	if (run.code !== 0 && totals.failed === failedBefore) {
+		// The suite failed without a failing check on record (a crash, a timeout): say so, and count it.
+		process.stdout.write(run.stdout.slice(-4000));
+		process.stderr.write(run.stderr.slice(-4000));
+		totals.failed++;
 	}
-	console.log(`\nconformance: ${passed} scenarios passed, ${failed.length} failed`);
-	for (const line of failed) console.log(`  failed: ${line}`);
-	console.log(`results: ${RESULTS_DIR}`);
+}
+
+/** One line per scenario: required ones first, then the informational ones. */
+function printTally(
+	set: RequirementSet,
+	results: Map<string, ScenarioResult>,
+	totals: Totals,
+): void {
+	for (const scenario of set.scored) {
+		const result = results.get(scenario);
+		if (result?.passed) totals.passed++;
+		else totals.failed++;
+		console.log(line(result?.passed ? "PASS" : "FAIL", scenario, result));
+	}
+	for (const [scenario, kind] of set.informational) {
+		const result = results.get(scenario);
+		if (result?.passed) totals.infoPassed++;
+		else totals.infoFailed++;
+		console.log(line(`info ${result?.passed ? "pass" : "fail"}`, `${scenario} (${kind})`, result));
+	}
+}
+
+function line(verdict: string, name: string, result: ScenarioResult | undefined): string {
+	if (!result) return `${verdict.padEnd(9)} ${name}: no result (not run, or the run crashed)`;
+	const head = `${verdict.padEnd(9)} ${name} (${result.checks - result.failures.length}/${result.checks} checks)`;
+	return [head, ...result.failures.map((failure) => `            ${failure.slice(0, 300)}`)].join(
+		"\n",
+	);
+}
+
+/** Runs the suite once with the caller's arguments and prints its own output. */
+async function runCustom(url: string, args: readonly string[]): Promise<number> {
+	const resultsDir = freshDir("custom");
+	const run = await suite(["server", "--url", url, "--output-dir", resultsDir, ...args]);
+	process.stdout.write(run.stdout);
+	process.stderr.write(run.stderr);
+	return run.code ?? 1;
+}
+
+function suite(args: readonly string[]) {
+	return runGroup(process.execPath, [CONFORMANCE_BIN, ...args], {
+		cwd: PROJECT_ROOT,
+		timeoutMs: SUITE_TIMEOUT_MS,
+	});
+}
+
+function freshDir(name: string): string {
+	const dir = join(RESULTS_ROOT, name);
+	rmSync(dir, { recursive: true, force: true });
+	mkdirSync(dir, { recursive: true });
+	return dir;
 }
 
 process.exitCode = await main();

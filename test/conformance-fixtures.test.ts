@@ -22,6 +22,7 @@ import { initialize, post, readResult, rpc } from "./helpers/mcp";
 
 /** The fixture tools, as the conformance scenarios call them. */
 const FIXTURE_TOOLS = [
+	"json_schema_2020_12_tool",
 	"test_audio_content",
 	"test_elicitation",
 	"test_elicitation_sep1034_defaults",
@@ -34,6 +35,13 @@ const FIXTURE_TOOLS = [
 	"test_simple_text",
 	"test_tool_with_logging",
 	"test_tool_with_progress",
+	// The 2026-07-28 scenarios' fixtures (fixture-stateless.ts).
+	"test_logging_tool",
+	"test_missing_capability",
+	"test_streaming_elicitation",
+	"test_trigger_prompt_change",
+	"test_trigger_tool_change",
+	"test_x_mcp_header",
 ];
 
 /** A server with the fixtures on, as `wrangler dev --var CONFORMANCE:on` builds it. */
@@ -96,10 +104,10 @@ describe("conformance fixtures with CONFORMANCE=on", () => {
 	it("declare resources with subscribe, prompts and completions, and list every fixture", async () => {
 		const client = await connectClient();
 		expect(client.getServerCapabilities()).toMatchObject({
-			tools: {},
+			tools: { listChanged: true },
 			logging: {},
 			resources: { subscribe: true },
-			prompts: {},
+			prompts: { listChanged: true },
 			completions: {},
 		});
 		const { tools } = await client.listTools();
@@ -125,6 +133,21 @@ describe("conformance fixtures with CONFORMANCE=on", () => {
 			"test_simple_prompt",
 		]);
 		for (const prompt of prompts) expect(prompt.description).toBeTruthy();
+	});
+
+	it("json_schema_2020_12_tool lists its JSON Schema 2020-12 keywords exactly as written", async () => {
+		const client = await connectClient();
+		const { tools } = await client.listTools();
+		const schema = tools.find((tool) => tool.name === "json_schema_2020_12_tool")?.inputSchema;
+		expect(schema).toMatchObject({
+			$schema: "https://json-schema.org/draft/2020-12/schema",
+			$defs: { address: { $anchor: "addressDef", type: "object" } },
+			properties: { address: { $ref: "#/$defs/address" } },
+			allOf: [{ anyOf: [{ required: ["phone"] }, { required: ["email"] }] }],
+			if: { required: ["contactMethod"] },
+			else: { required: ["email"] },
+			additionalProperties: false,
+		});
 	});
 
 	it("tools return text, image, audio, embedded resources and tool errors", async () => {

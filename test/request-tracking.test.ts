@@ -21,6 +21,15 @@ describe("request tracking in archon_mcp_requests", () => {
 			expect(row.duration_ms).toBeGreaterThanOrEqual(0);
 			expect(row.error_message).toBeNull();
 			expect(row.request_id).toMatch(/^[0-9a-f-]{36}$/);
+			// The caller columns come from the session record; auth is off on loopback, so no user.
+			expect(row).toMatchObject({
+				era: "legacy",
+				session_id: sessionId,
+				user_id: null,
+				client_name: "claude-code",
+				client_version: "2.1.0",
+				protocol_version: "2025-11-25",
+			});
 		}
 		// Notifications are activity, not requests: notifications/initialized is not a row.
 		expect(rows.some((r) => r.method.startsWith("notifications/"))).toBe(false);

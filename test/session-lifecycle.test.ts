@@ -7,7 +7,7 @@ import {
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { StorageKey } from "../src/session/session-store";
-import { requestRows, sessionRow } from "./helpers/d1";
+import { bringD1Online, requestRows, sessionRow, takeD1Offline } from "./helpers/d1";
 import {
 	callTool,
 	expectErrorResponse,
@@ -220,14 +220,6 @@ describe("idle expiry by alarm", () => {
 });
 
 /** Renames a mirror table away, so every write to it fails as in an outage. */
-async function takeD1Offline(table: string): Promise<void> {
-	await env.DB.exec(`ALTER TABLE ${table} RENAME TO ${table}_offline`);
-}
-
-async function bringD1Online(table: string): Promise<void> {
-	await env.DB.exec(`ALTER TABLE ${table}_offline RENAME TO ${table}`);
-}
-
 /** The message of a failed mirror sync, or null if it succeeded. */
 async function mirrorFailure(sessionId: string): Promise<string | null> {
 	// Settle the RPC promise right away: matchers that probe it would pipeline extra calls.

@@ -87,12 +87,10 @@ describe("origin rules", () => {
 
 describe("configuration errors at the front door", () => {
 	it("answer a generic 500 without details", async () => {
-		const { createWorker } = await import("../src/auth/oauth-gateway");
-		const { createApp } = await import("../src/http/app");
+		const { default: worker } = await import("../src/worker");
 		const { env } = await import("cloudflare:workers");
-		const worker = createWorker(createApp());
 		const broken = { ...env, SESSION_TIMEOUT_SECONDS: "soon" };
-		const response = await (worker.fetch as NonNullable<typeof worker.fetch>)(
+		const response = await worker.fetch(
 			new Request("http://localhost/health") as Request<unknown, IncomingRequestCfProperties>,
 			broken,
 			{

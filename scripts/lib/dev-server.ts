@@ -29,7 +29,7 @@ const DEFAULT_READY_PATH = "/health/live";
 
 /**
  * Variables for a server that the scripts' anonymous clients may use:
- * `AUTH_MODE=off` is honoured for loopback requests only (src/auth/auth-mode.ts).
+ * `AUTH_MODE=off` is honoured for loopback requests only (src/http/auth-bypass.ts).
  */
 export const ANONYMOUS_LOOPBACK_VARS: Readonly<Record<string, string>> = { AUTH_MODE: "off" };
 

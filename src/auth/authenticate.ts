@@ -13,8 +13,8 @@ import {
 } from "../db/identity-queries";
 import { describeError } from "../errors";
 import { log } from "../log";
+import { isAuthProps, type Principal } from "./caller";
 import { hashApiToken, isApiToken } from "./credentials";
-import { isAuthProps, type Principal } from "./principal";
 
 /**
  * The principal of an API token, or null. Records `last_used_at` when the

@@ -32,8 +32,8 @@ import {
 	failurePage,
 	signInPage,
 } from "./authorize-html";
-import { MCP_SCOPE } from "./oauth-gateway";
-import type { AuthProps } from "./principal";
+import type { AuthProps } from "./caller";
+import { MCP_SCOPE } from "./oauth-provider";
 import { checkCredentials, forgetSignIn, rememberSignIn, takeSignIn } from "./sign-in";
 
 type AuthorizeContext = Context<{ Bindings: Env & { OAUTH_PROVIDER?: OAuthHelpers } }>;

@@ -2,7 +2,7 @@
  * Queries on users, API tokens and OAuth client settings. Every function takes the database first.
  */
 import { and, eq, isNull, lt, or } from "drizzle-orm";
-import type { Principal } from "../auth/principal";
+import type { Principal } from "../auth/caller";
 import type { Database } from "./database";
 import { apiTokens, oauthClientSettings, users } from "./identity-schema";
 

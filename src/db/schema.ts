@@ -26,6 +26,13 @@ export type DisconnectReason =
 /** Outcome of a tracked request. */
 export type RequestStatus = "success" | "error";
 
+/**
+ * The protocol era a request was served in: `legacy` (2025-03-26 to
+ * 2025-11-25, in a session and its Durable Object) or `modern` (2026-07-28,
+ * per request, no session).
+ */
+export type RequestEra = "legacy" | "modern";
+
 /** One row per MCP session, kept current by the session's Durable Object. */
 export const mcpSessions = sqliteTable(
 	"archon_mcp_sessions",
@@ -57,23 +64,43 @@ export const mcpSessions = sqliteTable(
 	],
 );
 
-/** One row per JSON-RPC request served in a session. */
+/**
+ * One row per JSON-RPC request, in either era: served in a legacy session, or
+ * answered by the modern lane (including the requests it refuses). The caller
+ * columns are copied onto every row so metrics group by era and client
+ * without a join; a legacy row takes them from its session record.
+ */
 export const mcpRequests = sqliteTable(
 	"archon_mcp_requests",
 	{
 		requestId: text("request_id").primaryKey(),
-		sessionId: text("session_id")
-			.notNull()
-			.references(() => mcpSessions.sessionId, { onDelete: "cascade" }),
+		/** The legacy session the request was served in; null for a modern request, which has no session. */
+		sessionId: text("session_id").references(() => mcpSessions.sessionId, {
+			onDelete: "cascade",
+		}),
+		era: text("era").$type<RequestEra>().notNull(),
 		method: text("method").notNull(),
 		toolName: text("tool_name"),
 		timestamp: integer("timestamp").notNull(),
 		durationMs: real("duration_ms").notNull(),
 		status: text("status").$type<RequestStatus>().notNull(),
 		errorMessage: text("error_message"),
+		/** The verified user; null when auth is off (loopback development). */
+		userId: text("user_id"),
+		/** `clientInfo` of the session's `initialize` (legacy) or of the request's `_meta` (modern). */
+		clientName: text("client_name"),
+		clientVersion: text("client_version"),
+		/** The revision the request was served at (the session's, or the request's own). */
+		protocolVersion: text("protocol_version"),
 	},
 	(table) => [
 		index("idx_archon_mcp_requests_session_time").on(table.sessionId, table.timestamp),
 		index("idx_archon_mcp_requests_method_time").on(table.method, table.timestamp),
+		index("idx_archon_mcp_requests_era_client_time").on(
+			table.era,
+			table.clientName,
+			table.timestamp,
+		),
+		index("idx_archon_mcp_requests_user_time").on(table.userId, table.timestamp),
 	],
 );

@@ -6,11 +6,11 @@
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bearerToken, principalFromApiToken } from "../auth/authenticate";
-import type { Principal } from "../auth/principal";
-import { unauthorized } from "../auth/request-principal";
+import { type Principal, unauthorized } from "../auth/caller";
 import { endSessionsOfUser } from "../auth/revocation";
 import { openDatabase } from "../db/database";
 import { disableUser, findToken, findUser, revokeToken } from "../db/identity-queries";
+import { requestMetrics } from "../db/request-rows";
 import type { SessionStatus } from "../db/schema";
 import {
 	findSessionRow,
@@ -28,6 +28,9 @@ const PAGE_SIZE = { default: 50, max: 200 } as const;
 
 /** Requests shown with one session. */
 const LATEST_REQUESTS = 50;
+
+/** The window of the request metrics when the caller names no `since` (24 hours, in ms). */
+const DEFAULT_METRICS_WINDOW_MS = 24 * 3600 * 1000;
 
 const STATUSES: readonly SessionStatus[] = ["active", "expired", "disconnected"];
 
@@ -93,6 +96,16 @@ export function createAdminRoutes() {
 		await disableUser(db, user.id, Date.now());
 		const endedSessions = await endSessionsOfUser(c.env.MCP_SESSION, db, user.id, "revoked");
 		return c.json({ endedSessions });
+	});
+
+	api.get("/metrics/requests", async (c) => {
+		if (c.get("principal").role !== "admin") throw forbidden();
+		const raw = c.req.query("since");
+		const since = raw === undefined ? Date.now() - DEFAULT_METRICS_WINDOW_MS : Number(raw);
+		if (!Number.isSafeInteger(since) || since < 0) {
+			throw badRequest("since must be epoch milliseconds");
+		}
+		return c.json({ since, groups: await requestMetrics(openDatabase(c.env.DB), since) });
 	});
 
 	api.post("/tokens/:id/revoke", async (c) => {

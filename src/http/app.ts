@@ -1,5 +1,7 @@
 /**
- * The Worker's HTTP app: CORS, origin validation, `/health` and `/mcp`.
+ * The Worker's HTTP app: CORS, `/health`, the sign-in page, `/api` and `/mcp`
+ * (whose front door is `mcp-route.ts`). The Worker entry has already checked
+ * Host and Origin and authentication (`src/worker.ts`).
  * Errors are mapped to JSON-RPC error responses in one place.
  */
 import { Hono } from "hono";
@@ -13,7 +15,7 @@ import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
 import { healthRoute } from "./health-route";
-import { mcpDelete, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
+import { mcpDelete, mcpGet, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
 
 /** Creates the app. The Worker entry default-exports one instance. */
 export function createApp() {
@@ -38,7 +40,8 @@ export function createApp() {
 	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);
-	app.on(["GET", "PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);
+	app.get("/mcp", mcpGet);
+	app.on(["PUT", "PATCH"], "/mcp", mcpMethodNotAllowed);
 	app.notFound(() => errorResponse(new McpHttpError(404, JsonRpcCode.ServerError, "Not Found")));
 	app.onError((error) => errorResponse(error));
 	return app;

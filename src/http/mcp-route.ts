@@ -1,22 +1,37 @@
 /**
- * The `/mcp` endpoint (MCP Streamable HTTP). Every check that needs no session
- * runs here, in the Worker, so a bad request never wakes a Durable Object;
- * the session object then validates the session itself and serves the request.
+ * The `/mcp` endpoint and its front door: it says which protocol era a request
+ * belongs to and serves it in that lane.
+ *
+ * - **Legacy** (2025-03-26 to 2025-11-25): `initialize` and everything without
+ *   a per-request `_meta` envelope. Served in a session: every check that
+ *   needs no session runs here, in the Worker, so a bad request never wakes a
+ *   Durable Object; the session object (`src/session/`) validates the session
+ *   itself and serves the request.
+ * - **Modern** (2026-07-28): requests that claim the envelope. Served per
+ *   request by `src/modern/`, with no Durable Object on the response path.
+ *
+ * A POST is classified by the SDK's own predicate (`isLegacyRequest`), so the
+ * branch never disagrees with the SDK's handler; a GET or DELETE has no body,
+ * and is modern when its `MCP-Protocol-Version` header names 2026-07-28.
+ * Host/Origin (the Worker entry), authentication, Content-Type and the body
+ * limit apply to both lanes alike.
  */
+import { isLegacyRequest } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
-import { requestPrincipal } from "../auth/request-principal";
-import { ownerOf } from "../auth/session-owner";
+import { ownerOf, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
-import { Header } from "../mcp/protocol";
+import { Header, isModernVersionHeader } from "../mcp/protocol";
 import {
+	type JsonBody,
 	parseMessages,
-	readBodyText,
+	readJsonBody,
 	validateAccept,
 	validateContentType,
 	validateProtocolVersion,
 } from "../mcp/request-validation";
+import { serveModern } from "../modern/modern-lane";
 import { enforceSessionLimit } from "../session/session-limits";
 import {
 	openSession,
@@ -24,23 +39,54 @@ import {
 	sessionCandidates,
 	terminateSession,
 } from "../session/session-routing";
+import { isAuthOff } from "./auth-bypass";
 
 type McpContext = Context<{ Bindings: Env }>;
 
-/** POST /mcp: one JSON-RPC message (or a batch, in 2025-03-26). */
+/** POST /mcp: one JSON-RPC message (or a batch, in 2025-03-26), in its era's lane. */
 export async function mcpPost(c: McpContext): Promise<Response> {
 	const request = c.req.raw;
-	const refused = validateAccept(request) ?? validateContentType(request);
-	if (refused) throw refused;
-	const text = await readBodyText(request);
-	if (text instanceof McpHttpError) throw text;
-	const headerVersion = validateProtocolVersion(request);
-	if (headerVersion instanceof McpHttpError) throw headerVersion;
-	const parsed = parseMessages(text, headerVersion);
-	if (parsed instanceof McpHttpError) throw parsed;
+	validateContentType(request);
+	const body = await readJsonBody(request);
+	// A body that is not JSON claims no era; the SDK's predicate calls it legacy too, and that lane answers -32700.
+	if (!body.isJson || (await isLegacyRequest(request, body.value))) return legacyPost(c, body);
+	return modern(c, body.value);
+}
+
+/** DELETE /mcp: a legacy client ends its session; a modern one has none (405). */
+export async function mcpDelete(c: McpContext): Promise<Response> {
+	if (isModernVersionHeader(c.req.raw.headers)) return modern(c);
+	validateProtocolVersion(c.req.raw);
+	const config = readConfig(c.env);
+	const { owner } = ownerOf(await requestPrincipal(c, isAuthOff(c.req.raw, config)), config);
+	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers), owner);
+}
+
+/**
+ * GET /mcp: no standalone SSE stream in either era. A legacy session gets no
+ * server-initiated messages on one (and an idle stream would keep the session
+ * object from hibernating); 2026-07-28 removed it (405 from the SDK).
+ */
+export async function mcpGet(c: McpContext): Promise<Response> {
+	if (isModernVersionHeader(c.req.raw.headers)) return modern(c);
+	return mcpMethodNotAllowed();
+}
+
+/** Any other method on /mcp: 405, as the transport allows. */
+export function mcpMethodNotAllowed(): never {
+	throw new McpHttpError(405, JsonRpcCode.ServerError, "Method Not Allowed", {
+		Allow: "POST, DELETE, OPTIONS",
+	});
+}
+
+/** The legacy lane: validated here, then served in the session the ids name, or a new one. */
+async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
+	const request = c.req.raw;
+	validateAccept(request);
+	const parsed = parseMessages(body, validateProtocolVersion(request));
 
 	const config = readConfig(c.env);
-	const principal = await requestPrincipal(c);
+	const principal = await requestPrincipal(c, isAuthOff(request, config));
 	const call = {
 		url: request.url,
 		headers: forwardedHeaders(request.headers),
@@ -57,22 +103,17 @@ export async function mcpPost(c: McpContext): Promise<Response> {
 	});
 }
 
-/** DELETE /mcp: the client ends its session. */
-export async function mcpDelete(c: McpContext): Promise<Response> {
-	const version = validateProtocolVersion(c.req.raw);
-	if (version instanceof McpHttpError) throw version;
-	const { owner } = ownerOf(await requestPrincipal(c), readConfig(c.env));
-	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers), owner);
-}
-
-/**
- * GET /mcp: this server opens no standalone SSE stream (it sends no
- * server-initiated messages yet, and an idle stream would keep the session
- * object from hibernating), so it answers 405 as the transport allows.
- */
-export function mcpMethodNotAllowed(): never {
-	throw new McpHttpError(405, JsonRpcCode.ServerError, "Method Not Allowed", {
-		Allow: "POST, DELETE, OPTIONS",
+/** The modern lane, for the verified caller. */
+async function modern(c: McpContext, body?: unknown): Promise<Response> {
+	const request = c.req.raw;
+	const principal =
+		body === undefined ? null : await requestPrincipal(c, isAuthOff(request, readConfig(c.env)));
+	return serveModern({
+		request,
+		body,
+		env: c.env,
+		principal,
+		waitUntil: (work) => c.executionCtx.waitUntil(work),
 	});
 }
 

@@ -1,13 +1,17 @@
 /**
  * Constants of the MCP Streamable HTTP transport that this server enforces.
- * Spec: MCP 2025-06-18 and 2025-11-25, basic/transports#streamable-http.
+ * Spec: MCP 2025-06-18 and 2025-11-25, basic/transports#streamable-http; the
+ * 2026-07-28 rules are the SDK's, applied in the modern lane (`src/modern/`).
  */
 
-/** Protocol revisions this server speaks, newest first. */
+/** Legacy (session) revisions this server speaks, newest first. */
 export const SUPPORTED_PROTOCOL_VERSIONS = ["2025-11-25", "2025-06-18", "2025-03-26"] as const;
 
-/** A protocol revision this server speaks. */
+/** A legacy revision this server speaks. */
 export type ProtocolVersion = (typeof SUPPORTED_PROTOCOL_VERSIONS)[number];
+
+/** The modern (per-request, sessionless) revision this server speaks: its lane is `src/modern/`. */
+export const MODERN_PROTOCOL_VERSION = "2026-07-28";
 
 /** The revision a server must assume when `MCP-Protocol-Version` is absent (2025-06-18 basic/transports). */
 export const DEFAULT_PROTOCOL_VERSION: ProtocolVersion = "2025-03-26";
@@ -26,6 +30,11 @@ export const Header = {
 	LastEventId: "last-event-id",
 } as const;
 
+/** True when a request's `MCP-Protocol-Version` header names the modern revision. */
+export function isModernVersionHeader(headers: Headers): boolean {
+	return headers.get(Header.ProtocolVersion)?.trim() === MODERN_PROTOCOL_VERSION;
+}
+
 /** The headers a browser client may read from our responses (CORS). */
 export const EXPOSED_HEADERS = ["Mcp-Session-Id", "X-Archon-Session-Id", "MCP-Protocol-Version"];
 
@@ -38,6 +47,9 @@ export const ALLOWED_REQUEST_HEADERS = [
 	"X-Archon-Session-Id",
 	"MCP-Protocol-Version",
 	"Last-Event-ID",
+	// 2026-07-28 standard request headers (basic/transports/streamable-http#standard-request-headers).
+	"Mcp-Method",
+	"Mcp-Name",
 ];
 
 /** True when `version` is a revision this server speaks. */

@@ -1,7 +1,8 @@
 /**
  * Validators for an MCP HTTP request, run in the Worker before any Durable
- * Object is woken. Each returns a ready error or nothing, so the route
- * returns early; none reads more of the body than `MAX_BODY_BYTES`.
+ * Object is woken. Each throws the one wire error, `McpHttpError`, which the
+ * app's error handler answers (Hono's `HTTPException` idiom), so the route
+ * reads top-down; none reads more of the body than `MAX_BODY_BYTES`.
  */
 import {
 	isJSONRPCNotification,
@@ -19,6 +20,11 @@ import {
 	SUPPORTED_PROTOCOL_VERSIONS,
 } from "./protocol";
 
+/** A POST body as read from the wire: its JSON value, or the fact that it is not JSON (an empty body included). */
+export type JsonBody =
+	| { readonly isJson: true; readonly value: unknown }
+	| { readonly isJson: false };
+
 /** A POST body that passed every check: one message, or a batch where the revision allows it. */
 export interface ParsedPost {
 	/** The messages, in order; a single message is a batch of one. */
@@ -30,10 +36,10 @@ export interface ParsedPost {
 }
 
 /** 406 unless Accept lists both `application/json` and `text/event-stream` (2025-06-18 transports §2.1). */
-export function validateAccept(request: Request): McpHttpError | undefined {
+export function validateAccept(request: Request): void {
 	const accepted = mediaRanges(request.headers.get("accept"));
-	if (accepted.has("application/json") && accepted.has("text/event-stream")) return undefined;
-	return new McpHttpError(
+	if (accepted.has("application/json") && accepted.has("text/event-stream")) return;
+	throw new McpHttpError(
 		406,
 		JsonRpcCode.ServerError,
 		"Not Acceptable: Accept must list both application/json and text/event-stream",
@@ -41,10 +47,10 @@ export function validateAccept(request: Request): McpHttpError | undefined {
 }
 
 /** 415 unless the body is declared as `application/json` (parameters such as charset allowed). */
-export function validateContentType(request: Request): McpHttpError | undefined {
+export function validateContentType(request: Request): void {
 	const type = request.headers.get("content-type")?.split(";", 1)[0]?.trim().toLowerCase();
-	if (type === "application/json") return undefined;
-	return new McpHttpError(
+	if (type === "application/json") return;
+	throw new McpHttpError(
 		415,
 		JsonRpcCode.ServerError,
 		"Unsupported Media Type: Content-Type must be application/json",
@@ -55,11 +61,11 @@ export function validateContentType(request: Request): McpHttpError | undefined 
  * The protocol revision of a non-initialize request: its `MCP-Protocol-Version`
  * header, or 2025-03-26 when absent. An unsupported value is a 400.
  */
-export function validateProtocolVersion(request: Request): ProtocolVersion | McpHttpError {
+export function validateProtocolVersion(request: Request): ProtocolVersion {
 	const header = request.headers.get(Header.ProtocolVersion);
 	if (header === null) return DEFAULT_PROTOCOL_VERSION;
 	if (isSupportedProtocolVersion(header)) return header;
-	return new McpHttpError(
+	throw new McpHttpError(
 		400,
 		JsonRpcCode.ServerError,
 		`Bad Request: Unsupported protocol version (supported versions: ${SUPPORTED_PROTOCOL_VERSIONS.join(", ")})`,
@@ -67,17 +73,27 @@ export function validateProtocolVersion(request: Request): ProtocolVersion | Mcp
 }
 
 /**
- * Reads the body as UTF-8 text, refusing more than `MAX_BODY_BYTES` with a 413
- * whether or not the client declared a Content-Length.
+ * Reads the body and parses it as JSON, refusing more than `MAX_BODY_BYTES`
+ * with a 413 whether or not the client declared a Content-Length. A body that
+ * is not JSON is not refused here: which era answers it is the front door's call.
  */
-export async function readBodyText(request: Request): Promise<string | McpHttpError> {
+export async function readJsonBody(request: Request): Promise<JsonBody> {
+	const text = await readBodyText(request);
+	try {
+		return { isJson: true, value: JSON.parse(text) };
+	} catch {
+		return { isJson: false };
+	}
+}
+
+async function readBodyText(request: Request): Promise<string> {
 	const tooLarge = new McpHttpError(
 		413,
 		JsonRpcCode.ServerError,
 		`Payload Too Large: the body must not exceed ${MAX_BODY_BYTES} bytes`,
 	);
 	const declared = Number(request.headers.get("content-length") ?? "0");
-	if (declared > MAX_BODY_BYTES) return tooLarge;
+	if (declared > MAX_BODY_BYTES) throw tooLarge;
 	if (request.body === null) return "";
 	const reader = request.body.getReader();
 	const chunks: Uint8Array[] = [];
@@ -88,7 +104,7 @@ export async function readBodyText(request: Request): Promise<string | McpHttpEr
 		size += value.byteLength;
 		if (size > MAX_BODY_BYTES) {
 			await reader.cancel();
-			return tooLarge;
+			throw tooLarge;
 		}
 		chunks.push(value);
 	}
@@ -102,20 +118,18 @@ export async function readBodyText(request: Request): Promise<string | McpHttpEr
 }
 
 /**
- * Parses a POST body into JSON-RPC messages: 400/-32700 for invalid JSON,
+ * The JSON-RPC messages of a legacy POST body: 400/-32700 for invalid JSON,
  * 400/-32600 for anything that is not a JSON-RPC 2.0 message, and 400/-32600
  * for a batch under a revision that removed batching or one that holds `initialize`.
  */
-export function parseMessages(text: string, version: ProtocolVersion): ParsedPost | McpHttpError {
-	let raw: unknown;
-	try {
-		raw = JSON.parse(text);
-	} catch {
-		return new McpHttpError(400, JsonRpcCode.ParseError, "Parse error: Invalid JSON");
+export function parseMessages(body: JsonBody, version: ProtocolVersion): ParsedPost {
+	if (!body.isJson) {
+		throw new McpHttpError(400, JsonRpcCode.ParseError, "Parse error: Invalid JSON");
 	}
+	const raw = body.value;
 	const isBatch = Array.isArray(raw);
 	if (isBatch && version >= FIRST_VERSION_WITHOUT_BATCHES) {
-		return new McpHttpError(
+		throw new McpHttpError(
 			400,
 			JsonRpcCode.InvalidRequest,
 			`Invalid Request: JSON-RPC batches are not supported in protocol version ${version}`,
@@ -123,7 +137,7 @@ export function parseMessages(text: string, version: ProtocolVersion): ParsedPos
 	}
 	const items: unknown[] = isBatch ? (raw as unknown[]) : [raw];
 	if (items.length === 0 || !items.every(isJsonRpcMessage)) {
-		return new McpHttpError(
+		throw new McpHttpError(
 			400,
 			JsonRpcCode.InvalidRequest,
 			"Invalid Request: the body must be a JSON-RPC 2.0 request, notification or response",
@@ -132,7 +146,7 @@ export function parseMessages(text: string, version: ProtocolVersion): ParsedPos
 	const messages = items as JSONRPCMessage[];
 	const initializeCount = messages.filter(isInitialize).length;
 	if (initializeCount > 0 && messages.length > 1) {
-		return new McpHttpError(
+		throw new McpHttpError(
 			400,
 			JsonRpcCode.InvalidRequest,
 			"Invalid Request: initialize must be sent on its own, not in a batch",

@@ -12,20 +12,15 @@ import {
 	type MessageExtraInfo,
 	type RequestId,
 } from "@modelcontextprotocol/server";
-import type { RequestStatus } from "../db/schema";
-
-/** Longest error message kept for the request log, in characters. */
-const MAX_ERROR_MESSAGE_CHARS = 500;
+import { outcomeOf, type RequestOutcome } from "./request-outcome";
 
 /** The outcome of one request, reported when its response leaves. */
-export interface TrackedRequest {
+export interface TrackedRequest extends RequestOutcome {
 	readonly method: string;
 	readonly toolName: string | null;
 	/** Epoch ms at which the request arrived. */
 	readonly startedAt: number;
 	readonly durationMs: number;
-	readonly status: RequestStatus;
-	readonly errorMessage: string | null;
 }
 
 interface Pending {
@@ -92,27 +87,4 @@ export class TrackingTransport implements Transport {
 			});
 		}
 	}
-}
-
-/** Success, or the error a client would read: a JSON-RPC error or a tool result with `isError`. */
-function outcomeOf(message: JSONRPCMessage): Pick<TrackedRequest, "status" | "errorMessage"> {
-	if (isJSONRPCErrorResponse(message)) {
-		return { status: "error", errorMessage: truncate(message.error.message) };
-	}
-	const result = isJSONRPCResultResponse(message) ? message.result : undefined;
-	if (result?.isError === true) {
-		const content = Array.isArray(result.content) ? result.content : [];
-		const text = content.find(
-			(part): part is { type: "text"; text: string } =>
-				typeof part === "object" && part !== null && part.type === "text",
-		);
-		return { status: "error", errorMessage: truncate(text?.text ?? "Tool returned an error") };
-	}
-	return { status: "success", errorMessage: null };
-}
-
-function truncate(text: string): string {
-	return text.length > MAX_ERROR_MESSAGE_CHARS
-		? `${text.slice(0, MAX_ERROR_MESSAGE_CHARS)}…`
-		: text;
 }

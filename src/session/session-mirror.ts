@@ -5,7 +5,7 @@
  * its object erases its storage.
  */
 import type { Database } from "../db/database";
-import { insertRequestRows } from "../db/request-rows";
+import { insertLateLegacyRow, insertRequestRows, legacyRequestRow } from "../db/request-rows";
 import { upsertSessionRow } from "../db/session-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
@@ -99,9 +99,8 @@ export class SessionMirror {
 	 * (the session row is already final in D1), so an accepted request is not lost.
 	 */
 	writeLateRow(record: RequestRecord): void {
-		const [statement] = insertRequestRows(this.#db, [record]);
 		this.#waitUntil(
-			Promise.resolve(statement?.run()).catch((error: unknown) =>
+			insertLateLegacyRow(this.#db, record).catch((error: unknown) =>
 				log.error("mirror.late_row_lost", {
 					session: shortId(record.sessionId),
 					error: describeError(error),
@@ -116,7 +115,8 @@ export class SessionMirror {
 			const record = this.#store.session();
 			if (!record) return;
 			const entries = this.#store.outbox(OUTBOX_BATCH_ROWS);
-			const rows = entries.map((entry) => entry.record);
+			// The caller columns of a legacy row come from the session record (see db/schema.ts).
+			const rows = entries.map((entry) => legacyRequestRow(entry.record, record));
 			await this.#db.batch([
 				upsertSessionRow(this.#db, record),
 				...insertRequestRows(this.#db, rows),

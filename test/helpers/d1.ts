@@ -24,13 +24,18 @@ export interface SessionRowRaw {
 /** A row of `archon_mcp_requests` as D1 returns it. */
 export interface RequestRowRaw {
 	request_id: string;
-	session_id: string;
+	session_id: string | null;
+	era: "legacy" | "modern";
 	method: string;
 	tool_name: string | null;
 	timestamp: number;
 	duration_ms: number;
 	status: string;
 	error_message: string | null;
+	user_id: string | null;
+	client_name: string | null;
+	client_version: string | null;
+	protocol_version: string | null;
 }
 
 /** The session's D1 row, or null. */
@@ -48,4 +53,24 @@ export async function requestRows(sessionId: string): Promise<RequestRowRaw[]> {
 		.bind(sessionId)
 		.all<RequestRowRaw>();
 	return results;
+}
+
+/** The modern lane's request rows of the client named `clientName`, oldest first. */
+export async function modernRows(clientName: string): Promise<RequestRowRaw[]> {
+	const { results } = await env.DB.prepare(
+		"SELECT * FROM archon_mcp_requests WHERE era = 'modern' AND client_name = ? ORDER BY timestamp, rowid",
+	)
+		.bind(clientName)
+		.all<RequestRowRaw>();
+	return results;
+}
+
+/** Simulates a D1 outage for one table by renaming it away. */
+export async function takeD1Offline(table: string): Promise<void> {
+	await env.DB.exec(`ALTER TABLE ${table} RENAME TO ${table}_offline`);
+}
+
+/** Ends the outage of `takeD1Offline`. */
+export async function bringD1Online(table: string): Promise<void> {
+	await env.DB.exec(`ALTER TABLE ${table}_offline RENAME TO ${table}`);
 }

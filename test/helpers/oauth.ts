@@ -11,7 +11,7 @@ import {
 	pkcePair,
 	registrationRequest,
 } from "../../scripts/lib/oauth-requests";
-import { OAuthPath } from "../../src/auth/oauth-gateway";
+import { OAuthPath } from "../../src/auth/oauth-provider";
 import { PUBLIC_MCP_URL, PUBLIC_ORIGIN } from "./identity";
 import { fetchWorker } from "./mcp";
 

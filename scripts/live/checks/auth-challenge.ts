@@ -7,7 +7,7 @@ import { initializeRequest, postMcp } from "../../lib/mcp-http.ts";
 import { type Check, expect } from "../check-runner.ts";
 import { LIVE_CLIENT, type LiveContext } from "../live-context.ts";
 
-/** Where RFC 9728 puts the metadata of the `/mcp` resource (src/auth/request-principal.ts). */
+/** Where RFC 9728 puts the metadata of the `/mcp` resource (src/auth/caller.ts). */
 const METADATA_PATH = "/.well-known/oauth-protected-resource/mcp";
 
 /** 401 with `WWW-Authenticate: Bearer ... resource_metadata="..."`, no session; the metadata answers 200 naming `/mcp`. */

@@ -26,11 +26,14 @@ export const CONFORMANCE_ON = "on";
 
 /**
  * Capabilities the fixtures add to the server's own (`tools`, `logging`):
- * resources with subscriptions, prompts, and argument completion.
+ * resources with subscriptions, prompts, and argument completion; tool and
+ * prompt list changes, which the 2026-07-28 listen streams deliver when a
+ * trigger fixture publishes one.
  */
 export const CONFORMANCE_CAPABILITIES = {
+	tools: { listChanged: true },
 	resources: { subscribe: true },
-	prompts: {},
+	prompts: { listChanged: true },
 	completions: {},
 } as const satisfies ServerCapabilities;
 

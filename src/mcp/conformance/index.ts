@@ -1,9 +1,11 @@
 /**
  * The fixtures of the official MCP conformance suite (issue 4): tools,
- * resources, a resource template, prompts, completion and resource
- * subscriptions, as `@modelcontextprotocol/conformance` expects them. They
- * are registered only when the Worker variable `CONFORMANCE` is `"on"`
- * (`conformance/run.ts` sets it), never in a deployment.
+ * resources, a resource template, prompts, completion, resource
+ * subscriptions, and the tools of the 2026-07-28 scenarios
+ * (`server-stateless`, `json-schema-2020-12`, SEP-2243 headers), as
+ * `@modelcontextprotocol/conformance` expects them. They are registered only
+ * when the Worker variable `CONFORMANCE` is `"on"` (`conformance/run.ts` sets
+ * it), never in a deployment.
  *
  * @example
  * // src/mcp/server.ts
@@ -18,6 +20,7 @@ import type { ToolContext } from "../tool-context";
 import { registerFixtureClientRequests } from "./fixture-client-requests";
 import { registerFixturePrompts } from "./fixture-prompts";
 import { registerFixtureResources } from "./fixture-resources";
+import { registerFixtureStateless } from "./fixture-stateless";
 import { conformanceFixturesOn } from "./fixture-switch";
 import { registerFixtureTools } from "./fixture-tools";
 
@@ -35,4 +38,5 @@ export function registerConformanceFixtures(server: McpServer, context: ToolCont
 	registerFixtureClientRequests(server);
 	registerFixtureResources(server);
 	registerFixturePrompts(server);
+	registerFixtureStateless(server, context);
 }

@@ -1,12 +1,19 @@
 /**
- * Tool `session_info`: the calling session as the server sees it, plus the
- * number of active sessions on the server.
+ * Tool `session_info`: who the server takes the caller for, plus the number
+ * of active sessions on the server. In a legacy (2025) session that is the
+ * session; a 2026-07-28 caller has no protocol session, and the tool says so
+ * and describes the request instead: its user, client and protocol version.
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { openDatabase } from "../../db/database";
 import { countActiveSessions } from "../../db/session-rows";
-import type { ToolContext } from "../tool-context";
+import { clientTypeOf } from "../../session/client-type";
+import { inSession, type ToolContext } from "../tool-context";
 import { errorResult, jsonResult } from "../tool-result";
+
+/** What a modern caller is told in place of a session. */
+const NO_SESSION =
+	"MCP 2026-07-28 has no protocol session: every request carries its own protocol version and client info. This request was still authenticated, tracked and attributed to its user and client.";
 
 /** Registers `session_info` on `server`. */
 export function registerSessionInfo(server: McpServer, context: ToolContext): void {
@@ -15,14 +22,29 @@ export function registerSessionInfo(server: McpServer, context: ToolContext): vo
 		{
 			title: "Session info",
 			description:
-				"Describes this MCP session (id, user, client, connection time, last activity, request count, idle timeout) and counts the server's active sessions.",
+				"Describes the caller. In an MCP session (protocol 2025-11-25 and earlier): the session id, user, client, connection time, last activity, request count and idle timeout. For a 2026-07-28 client, which has no session: the user, client and protocol version of this request. Also counts the server's active sessions.",
 			annotations: { readOnlyHint: true, openWorldHint: false },
 		},
 		async () => {
+			const activeSessions = () => countActiveSessions(openDatabase(context.env.DB));
+			if (!inSession(context)) {
+				const { caller } = context;
+				return jsonResult({
+					era: "modern",
+					session: null,
+					note: NO_SESSION,
+					user: caller.userEmail,
+					clientType: clientTypeOf(caller.clientName ?? undefined),
+					clientName: caller.clientName,
+					clientVersion: caller.clientVersion,
+					protocolVersion: caller.protocolVersion,
+					activeSessions: await activeSessions(),
+				});
+			}
 			const session = context.session();
 			if (!session) return errorResult("This session has ended.");
-			const activeSessions = await countActiveSessions(openDatabase(context.env.DB));
 			return jsonResult({
+				era: "legacy",
 				sessionId: session.id,
 				user: session.userEmail,
 				clientType: session.clientType,
@@ -35,7 +57,7 @@ export function registerSessionInfo(server: McpServer, context: ToolContext): vo
 				requestCount: session.requestCount,
 				handshakeCount: session.handshakeCount,
 				timeoutSeconds: session.timeoutSeconds,
-				activeSessions,
+				activeSessions: await activeSessions(),
 			});
 		},
 	);

@@ -1,11 +1,14 @@
 /**
  * When a request may go without credentials: only with `AUTH_MODE=off`, and
- * only when it comes to a loopback host, so a deployed Worker can never be
- * opened up by a variable (MCP security best practices: verify every request).
+ * only when it comes to a loopback host from this machine, so a deployed
+ * Worker can never be opened up by a variable (MCP security best practices:
+ * verify every request). The Worker entry asks before the OAuth provider;
+ * the `/mcp` route asks again before it accepts a request without props.
  */
 import type { ServerConfig } from "../config";
-import { isLoopback } from "../http/origin";
+import { isLoopback } from "./origin";
 
+/** Peer addresses that are this machine, as Cloudflare (and wrangler dev) report them. */
 const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1"]);
 
 /** True when `request` is served without authentication. */

@@ -1,0 +1,170 @@
+/**
+ * The modern lane: MCP 2026-07-28 served per request, with no Durable Object
+ * on the response path. The SDK's `createMcpHandler` serves the one server
+ * definition (`createMcpServer`) and owns every 2026-07-28 rule: the `_meta`
+ * envelope, the `MCP-Protocol-Version`/`Mcp-Method`/`Mcp-Name` checks
+ * (-32020), unsupported versions (-32022), unknown methods (404, -32601),
+ * `server/discover`, `resultType` and `serverInfo` on results, 405 for GET and
+ * DELETE, no session ids, no `Last-Event-ID`, cancellation by closing the
+ * stream, SSE keep-alives. It runs with `legacy: "reject"`: the front door
+ * (`src/http/mcp-route.ts`) sends 2025 traffic to the session lane instead.
+ *
+ * The front door has already done what both lanes share: Host/Origin,
+ * authentication, Content-Type and the body limit. This lane adds the request
+ * log: every request it answers (refusals included) becomes a row, written off
+ * the response path (`row-writer.ts`).
+ */
+import {
+	CLIENT_INFO_META_KEY,
+	createMcpHandler,
+	InMemoryServerEventBus,
+	PROTOCOL_VERSION_META_KEY,
+	type RequestId,
+} from "@modelcontextprotocol/server";
+import type { Principal } from "../auth/caller";
+import type { RequestRow } from "../db/request-rows";
+import { describeError } from "../errors";
+import { log } from "../log";
+import { createMcpServer } from "../mcp/server";
+import type { RequestCaller } from "../mcp/tool-context";
+import { observeOutcome } from "./response-outcome";
+import { rowWriterFor, type WaitUntil } from "./row-writer";
+
+/** Interval of SSE keep-alive comments on a long response or listen stream (15 seconds). */
+export const KEEP_ALIVE_MS = 15_000;
+
+/** Longest client name or version kept from a request's `_meta`, in characters (they are the caller's input). */
+const MAX_CLIENT_FIELD_CHARS = 200;
+
+/**
+ * Change events for the `subscriptions/listen` streams this isolate serves.
+ * Events reach only the streams of the same isolate; today only the
+ * conformance fixtures publish any (the server's tools never change).
+ */
+const listenBus = new InMemoryServerEventBus((error) =>
+	log.warn("modern.listen_listener_failed", { error: describeError(error) }),
+);
+
+/** One request for the modern lane, as the front door hands it over. */
+export interface ModernCall {
+	readonly request: Request;
+	/** The parsed JSON body of a POST; absent for GET and DELETE. */
+	readonly body?: unknown;
+	readonly env: Env;
+	/** The verified caller; null when auth is off (loopback development). */
+	readonly principal: Principal | null;
+	/** Keeps the request log's write alive after the response (`ctx.waitUntil`). */
+	readonly waitUntil: WaitUntil;
+}
+
+/** Options tests replace. */
+export interface ModernLaneOptions {
+	/** SSE keep-alive interval in milliseconds; `KEEP_ALIVE_MS` by default. */
+	readonly keepAliveMs?: number;
+	/** Epoch ms now; `Date.now` by default. */
+	readonly now?: () => number;
+}
+
+/**
+ * Serves one modern request and logs it.
+ *
+ * @example
+ * // src/http/mcp-route.ts
+ * return serveModern({ request, body, env: c.env, principal, waitUntil: (work) => c.executionCtx.waitUntil(work) });
+ */
+export async function serveModern(
+	call: ModernCall,
+	options: ModernLaneOptions = {},
+): Promise<Response> {
+	const now = options.now ?? Date.now;
+	const startedAt = now();
+	const caller = callerOf(call.body, call.principal);
+	const handler = createMcpHandler(
+		() => createMcpServer({ env: call.env, caller, notify: handler.notify }),
+		{
+			legacy: "reject",
+			bus: listenBus,
+			keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS,
+			// Rejections are answered on the wire and land in the request log; the log line is for debugging.
+			onerror: (error) => log.debug("modern.rejected", { error: describeError(error) }),
+		},
+	);
+	const response = await handler.fetch(
+		call.request,
+		call.body === undefined ? undefined : { parsedBody: call.body },
+	);
+	const logged = loggedRequestOf(call.body);
+	if (!logged) return response;
+	// Held until the row is queued: an SSE answer may end long after this function returned.
+	const queued = Promise.withResolvers<void>();
+	call.waitUntil(queued.promise);
+	return observeOutcome(response, logged.id, (outcome) => {
+		const row: RequestRow = {
+			requestId: crypto.randomUUID(),
+			sessionId: null,
+			era: "modern",
+			method: logged.method,
+			toolName: logged.toolName,
+			timestamp: startedAt,
+			durationMs: now() - startedAt,
+			...outcome,
+			userId: caller.userId,
+			clientName: caller.clientName,
+			clientVersion: caller.clientVersion,
+			protocolVersion: caller.protocolVersion,
+		};
+		rowWriterFor(call.env.DB).add(row, call.waitUntil);
+		queued.resolve();
+	});
+}
+
+/** What the request log says a body asked for; undefined for what is not a request (notifications, GET, DELETE). */
+interface LoggedRequest {
+	readonly id: RequestId | null;
+	readonly method: string;
+	readonly toolName: string | null;
+}
+
+function loggedRequestOf(body: unknown): LoggedRequest | undefined {
+	if (body === undefined) return undefined;
+	if (Array.isArray(body)) return { id: null, method: "(batch)", toolName: null };
+	const message = asRecord(body);
+	const id = message?.id;
+	const hasId = typeof id === "string" || typeof id === "number";
+	// A JSON-RPC notification is acknowledged, not answered: activity, not a request (as in a session).
+	if (message && !hasId && typeof message.method === "string") return undefined;
+	const method = typeof message?.method === "string" ? message.method : "(invalid)";
+	const name = method === "tools/call" ? asRecord(message?.params)?.name : undefined;
+	return {
+		id: hasId ? id : null,
+		method: truncate(method),
+		toolName: typeof name === "string" ? truncate(name) : null,
+	};
+}
+
+/** The caller as this request describes itself in `_meta`, with the user the front door verified. */
+function callerOf(body: unknown, principal: Principal | null): RequestCaller {
+	const meta = asRecord(asRecord(asRecord(body)?.params)?._meta);
+	const clientInfo = asRecord(meta?.[CLIENT_INFO_META_KEY]);
+	return {
+		userId: principal?.userId ?? null,
+		userEmail: principal?.email ?? null,
+		clientName: stringOrNull(clientInfo?.name),
+		clientVersion: stringOrNull(clientInfo?.version),
+		protocolVersion: stringOrNull(meta?.[PROTOCOL_VERSION_META_KEY]),
+	};
+}
+
+function asRecord(value: unknown): Record<string, unknown> | undefined {
+	return typeof value === "object" && value !== null && !Array.isArray(value)
+		? (value as Record<string, unknown>)
+		: undefined;
+}
+
+function stringOrNull(value: unknown): string | null {
+	return typeof value === "string" ? truncate(value) : null;
+}
+
+function truncate(text: string): string {
+	return text.length > MAX_CLIENT_FIELD_CHARS ? text.slice(0, MAX_CLIENT_FIELD_CHARS) : text;
+}
