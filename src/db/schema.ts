@@ -61,6 +61,9 @@ export const mcpSessions = sqliteTable(
 		index("idx_archon_mcp_sessions_status_activity").on(table.status, table.lastActivity),
 		index("idx_archon_mcp_sessions_connected_at").on(table.connectedAt),
 		index("idx_archon_mcp_sessions_user_status").on(table.userId, table.status, table.lastActivity),
+		// Metrics (docs/metrics.md): sessions ended in a time range, and the explorer's newest-first scan.
+		index("idx_archon_mcp_sessions_disconnected_at").on(table.disconnectedAt),
+		index("idx_archon_mcp_sessions_last_activity").on(table.lastActivity),
 	],
 );
 
@@ -92,6 +95,8 @@ export const mcpRequests = sqliteTable(
 		clientVersion: text("client_version"),
 		/** The revision the request was served at (the session's, or the request's own). */
 		protocolVersion: text("protocol_version"),
+		/** W3C `traceparent` the client sent in the request's `_meta` (OpenTelemetry MCP context propagation); null without one. */
+		traceparent: text("traceparent"),
 	},
 	(table) => [
 		index("idx_archon_mcp_requests_session_time").on(table.sessionId, table.timestamp),
@@ -102,5 +107,7 @@ export const mcpRequests = sqliteTable(
 			table.timestamp,
 		),
 		index("idx_archon_mcp_requests_user_time").on(table.userId, table.timestamp),
+		// Metrics (docs/metrics.md): requests over time by era and outcome, covered by the index alone.
+		index("idx_archon_mcp_requests_time_era_status").on(table.timestamp, table.era, table.status),
 	],
 );

@@ -16,6 +16,7 @@ import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
 import { healthRoute } from "./health-route";
 import { mcpDelete, mcpGet, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
+import { createMetricsRoutes } from "./metrics-routes";
 
 /** Creates the app. The Worker entry default-exports one instance. */
 export function createApp() {
@@ -37,6 +38,8 @@ export function createApp() {
 	app.get("/authorize", showAuthorizePage);
 	app.post("/authorize", submitAuthorizePage);
 	app.all("/authorize", authorizeMethodNotAllowed);
+	// Before `/api`: the metrics API also admits the dashboard's sign-in (src/dashboard/viewer.ts).
+	app.route("/api/metrics", createMetricsRoutes());
 	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);
