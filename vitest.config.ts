@@ -1,29 +1,55 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+/** The `requestState` HMAC key of the test Worker (a test-only value, 32+ bytes). */
+const TEST_REQUEST_STATE_KEY = "archon-test-request-state-key-not-a-secret";
+
+/** Test files that need the conformance fixtures in the Worker itself (`CONFORMANCE=on`). */
+const WITH_FIXTURES = "test/with-fixtures/**/*.test.ts";
+
 /**
  * Tests run inside workerd with the Worker from wrangler.toml, real Durable
- * Objects and a real (local) D1 with the project's migrations applied.
+ * Objects and a real (local) D1 with the project's migrations applied: once
+ * as deployed, and once with the conformance fixtures on for the files under
+ * `test/with-fixtures/` (tools that ask the client something mid-call).
  */
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations("./migrations");
+	const worker = (vars: Record<string, string>) =>
+		cloudflareTest({
+			wrangler: { configPath: "./wrangler.toml" },
+			miniflare: {
+				// Auth is off for loopback requests (http://localhost), as with `npm start`;
+				// tests about auth use a public host, where it is always required.
+				// REQUEST_STATE_KEY is a Worker secret; tests get a fixed one of their own.
+				bindings: {
+					TEST_MIGRATIONS: migrations,
+					AUTH_MODE: "off",
+					MAX_SESSIONS_PER_USER: "3",
+					REQUEST_STATE_KEY: TEST_REQUEST_STATE_KEY,
+					...vars,
+				},
+			},
+		});
 	return {
 		// Vite warns about source maps inside dependencies; only errors are worth printing.
 		logLevel: "error" as const,
-		plugins: [
-			cloudflareTest({
-				wrangler: { configPath: "./wrangler.toml" },
-				miniflare: {
-					// Auth is off for loopback requests (http://localhost), as with `npm start`;
-					// tests about auth use a public host, where it is always required.
-					bindings: { TEST_MIGRATIONS: migrations, AUTH_MODE: "off", MAX_SESSIONS_PER_USER: "3" },
-				},
-			}),
-		],
 		test: {
 			// Logs of passing tests are noise; a failing test shows its own.
 			silent: "passed-only" as const,
 			setupFiles: ["./test/helpers/apply-migrations.ts"],
+			projects: [
+				{
+					extends: true,
+					plugins: [worker({})],
+					test: { name: "worker", include: ["test/**/*.test.ts"], exclude: [WITH_FIXTURES] },
+				},
+				{
+					extends: true,
+					plugins: [worker({ CONFORMANCE: "on" })],
+					test: { name: "with-fixtures", include: [WITH_FIXTURES] },
+				},
+			],
 		},
 	};
 });

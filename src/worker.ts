@@ -2,8 +2,8 @@
  * The Worker entry and the front door of every request, in this order:
  *
  * 1. Host and Origin guard (`http/origin.ts`): 403 for DNS rebinding and for a
- *    browser origin outside the allow-list (on `/authorize`, anything but the
- *    server's own), before anything else runs;
+ *    browser origin outside the allow-list, before anything else runs (on
+ *    `/authorize`, anything but the server's own origin);
  * 2. with `AUTH_MODE=off`, a loopback request goes straight to the app
  *    (`http/auth-bypass.ts`);
  * 3. otherwise the OAuth provider (`auth/oauth-provider.ts`) answers its own

@@ -1,8 +1,8 @@
 /**
  * The conformance fixtures (src/mcp/conformance/, issue 4): absent from the
  * Worker as deployed, present when `CONFORMANCE` is `"on"`. With the fixtures
- * on, the server is driven by the SDK's own client over an in-memory pair, so
- * one server sees the whole conversation (as it never does in a session object).
+ * on, the server is driven by the SDK's own client over an in-memory pair.
+ * The same fixtures through a session object: test/with-fixtures/legacy-client-requests.test.ts.
  */
 import { env } from "cloudflare:workers";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -12,7 +12,6 @@ import {
 	CallToolResultSchema,
 	CreateMessageRequestSchema,
 	ElicitRequestSchema,
-	type JSONRPCMessage,
 	LoggingMessageNotificationSchema,
 	type Progress,
 } from "@modelcontextprotocol/sdk/types.js";
@@ -30,7 +29,16 @@ const FIXTURE_TOOLS = [
 	"test_embedded_resource",
 	"test_error_handling",
 	"test_image_content",
+	"test_input_required_result_capabilities",
+	"test_input_required_result_elicitation",
+	"test_input_required_result_list_roots",
+	"test_input_required_result_multi_round",
+	"test_input_required_result_multiple_inputs",
+	"test_input_required_result_request_state",
+	"test_input_required_result_sampling",
+	"test_input_required_result_tampered_state",
 	"test_multiple_content_types",
+	"test_reconnection",
 	"test_sampling",
 	"test_simple_text",
 	"test_tool_with_logging",
@@ -54,15 +62,14 @@ afterEach(async () => {
 	await Promise.all(open.splice(0).map((closable) => closable.close()));
 });
 
-/** An SDK client (declaring sampling and elicitation) connected to a fixture server in memory. */
-async function connectClient(): Promise<Client> {
+/** An SDK client (declaring sampling and elicitation by default) connected to a fixture server in memory. */
+async function connectClient(
+	capabilities: Record<string, unknown> = { sampling: {}, elicitation: {} },
+): Promise<Client> {
 	const server = fixtureServer();
 	const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 	await server.connect(serverSide);
-	const client = new Client(
-		{ name: "fixture-test", version: "1.0.0" },
-		{ capabilities: { sampling: {}, elicitation: {} } },
-	);
+	const client = new Client({ name: "fixture-test", version: "1.0.0" }, { capabilities });
 	await client.connect(clientSide);
 	open.push(client, server);
 	return client;
@@ -127,6 +134,7 @@ describe("conformance fixtures with CONFORMANCE=on", () => {
 		]);
 		const { prompts } = await client.listPrompts();
 		expect(prompts.map((prompt) => prompt.name).sort()).toEqual([
+			"test_input_required_result_prompt",
 			"test_prompt_with_arguments",
 			"test_prompt_with_embedded_resource",
 			"test_prompt_with_image",
@@ -295,30 +303,24 @@ describe("conformance fixtures with CONFORMANCE=on", () => {
 		});
 	});
 
-	it("sampling refuses at once, sending nothing, in a server that did not see initialize", async () => {
-		// What a session object does: a fresh server for a request after the handshake.
-		const server = fixtureServer();
-		const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
-		await server.connect(serverSide);
-		open.push(server);
-		const received: JSONRPCMessage[] = [];
-		const answered = new Promise<void>((resolve) => {
-			clientSide.onmessage = (message) => {
-				received.push(message);
-				if ("result" in message || "error" in message) resolve();
-			};
-		});
-		await clientSide.start();
-		await clientSide.send(
-			rpc("tools/call", { name: "test_sampling", arguments: { prompt: "hi" } }) as JSONRPCMessage,
-		);
-		await answered;
-		expect(received).toHaveLength(1);
-		const { result } = received[0] as unknown as { result: CallToolResult };
-		expect(result.isError).toBe(true);
-		expect(result.content[0]).toMatchObject({
-			type: "text",
-			text: expect.stringMatching(/new MCP server for every HTTP request/),
-		});
+	it("sampling and elicitation refuse, sending nothing, when the client lacks the capability", async () => {
+		const client = await connectClient({});
+		const asked: unknown[] = [];
+		client.fallbackRequestHandler = async (request) => {
+			asked.push(request.method);
+			return {};
+		};
+		for (const [name, args] of [
+			["test_sampling", { prompt: "hi" }],
+			["test_elicitation", { message: "Who are you?" }],
+		] as const) {
+			const result = (await client.callTool({ name, arguments: args })) as CallToolResult;
+			expect(result.isError, name).toBe(true);
+			expect(result.content[0]).toMatchObject({
+				type: "text",
+				text: expect.stringMatching(/did not declare the required capability/),
+			});
+		}
+		expect(asked).toEqual([]);
 	});
 });

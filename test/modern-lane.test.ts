@@ -219,15 +219,17 @@ describe("header and body validation", () => {
 		await expectErrorResponse(response, 400, -32600);
 	});
 
-	it("a forged requestState never gets a 500", async () => {
+	// In band, as the SDK answers every handler-side refusal (the MRTR pattern names no HTTP status for it).
+	it("a forged requestState: -32602 in a 200, never a 500", async () => {
 		const response = await postModern("tools/call", {
 			name: "health_check",
 			arguments: {},
 			requestState: "forged.not-a-real-state",
 			inputResponses: { answer: { action: "accept", content: {} } },
 		});
-		expect(response.status).toBeLessThan(500);
-		await response.text();
+		expect(response.status).toBe(200);
+		const body = (await response.json()) as { error?: { code: number } };
+		expect(body.error?.code).toBe(-32602);
 	});
 });
 
@@ -359,13 +361,16 @@ describe("guards shared with the legacy lane", () => {
 		expect(await modernRows(client)).toEqual([expect.objectContaining({ user_id: user.id })]);
 	});
 
-	it("Origin outside the allow-list: 403; Content-Type: 415; a body over 4 MiB: 413", async () => {
+	it("Host and Origin: 403; Content-Type: 415; a body over 4 MiB: 413", async () => {
 		const { body, headers } = modernRequest("tools/list");
-		const send = (extra: Record<string, string>, payload = JSON.stringify(body)) =>
+		const send = (extra: Record<string, string>, payload = JSON.stringify(body), url = MCP_URL) =>
 			fetchAndSettle(
-				new Request(MCP_URL, { method: "POST", headers: { ...headers, ...extra }, body: payload }),
+				new Request(url, { method: "POST", headers: { ...headers, ...extra }, body: payload }),
 			);
 		await expectErrorResponse(await send({ origin: "https://evil.example" }), 403, -32000);
+		// DNS rebinding: plain HTTP to a name that is not loopback.
+		const rebound = await send({}, JSON.stringify(body), "http://rebind.example/mcp");
+		await expectErrorResponse(rebound, 403, -32000);
 		await expectErrorResponse(await send({ "content-type": "text/plain" }), 415, -32000);
 		const huge = JSON.stringify({ ...body, params: { ...body.params, pad: "x".repeat(4 << 20) } });
 		await expectErrorResponse(await send({}, huge), 413, -32000);

@@ -8,7 +8,7 @@ import { openDatabase } from "../src/db/database";
 import { insertLateLegacyRow, type RequestRow, requestMetrics } from "../src/db/request-rows";
 import { RequestRowWriter } from "../src/modern/row-writer";
 import type { RequestRecord } from "../src/session/session-record";
-import { bringD1Online, type RequestRowRaw, takeD1Offline } from "./helpers/d1";
+import { bringD1Online, type RequestRowRaw, requestRowsWhere, takeD1Offline } from "./helpers/d1";
 import { initialize, sessionStub, syncMirror } from "./helpers/mcp";
 
 const db = () => openDatabase(env.DB);
@@ -35,13 +35,8 @@ function modernRow(clientName: string, overrides: Partial<RequestRow> = {}): Req
 	};
 }
 
-async function rowsOf(clientName: string): Promise<RequestRowRaw[]> {
-	const { results } = await env.DB.prepare(
-		"SELECT * FROM archon_mcp_requests WHERE client_name = ? ORDER BY timestamp, rowid",
-	)
-		.bind(clientName)
-		.all<RequestRowRaw>();
-	return results;
+function rowsOf(clientName: string): Promise<RequestRowRaw[]> {
+	return requestRowsWhere("client_name = ?", clientName);
 }
 
 /** A `waitUntil` that keeps what it is handed, for the test to await. */

@@ -8,6 +8,7 @@
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { devRequestStateKey } from "./dev-vars.ts";
 import { freePort, LOOPBACK } from "./free-port.ts";
 import { delay, type ProcessGroup, spawnGroup, stopGroup } from "./process-group.ts";
 import { applyMigrations, PROJECT_ROOT, wranglerCommand } from "./wrangler.ts";
@@ -78,6 +79,8 @@ export class DevServer {
 	readonly #root: string;
 	readonly #options: DevServerOptions;
 	readonly #inspectorPort: number;
+	/** This server's own `REQUEST_STATE_KEY`, the same across restarts (requestState minted before one still verifies). */
+	readonly #requestStateKey = devRequestStateKey();
 	#group: ProcessGroup | undefined;
 
 	private constructor(
@@ -170,7 +173,8 @@ export class DevServer {
 		];
 		if (this.#options.config !== undefined) args.push("--config", this.#options.config);
 		if (this.#options.logLevel) args.push("--log-level", this.#options.logLevel);
-		for (const [name, value] of Object.entries(this.#options.vars ?? {})) {
+		const vars = { REQUEST_STATE_KEY: this.#requestStateKey, ...this.#options.vars };
+		for (const [name, value] of Object.entries(vars)) {
 			args.push("--var", `${name}:${value}`);
 		}
 		const [program, programArgs] = wranglerCommand(args);

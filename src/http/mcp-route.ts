@@ -35,6 +35,7 @@ import { serveModern } from "../modern/modern-lane";
 import { enforceSessionLimit } from "../session/session-limits";
 import {
 	openSession,
+	resumeStreamInSession,
 	serveInSession,
 	sessionCandidates,
 	terminateSession,
@@ -63,13 +64,22 @@ export async function mcpDelete(c: McpContext): Promise<Response> {
 }
 
 /**
- * GET /mcp: no standalone SSE stream in either era. A legacy session gets no
- * server-initiated messages on one (and an idle stream would keep the session
- * object from hibernating); 2026-07-28 removed it (405 from the SDK).
+ * GET /mcp. With `Last-Event-ID`, a legacy client resumes a cut SSE stream of
+ * its session (2025-11-25 transports, resumability). Otherwise there is no
+ * standalone SSE stream in either era: a legacy session gets no
+ * server-initiated messages outside a request (and an idle stream would keep
+ * the session object from hibernating); 2026-07-28 removed it (405 from the
+ * SDK, which also ignores `Last-Event-ID`).
  */
 export async function mcpGet(c: McpContext): Promise<Response> {
-	if (isModernVersionHeader(c.req.raw.headers)) return modern(c);
-	return mcpMethodNotAllowed();
+	const request = c.req.raw;
+	if (isModernVersionHeader(request.headers)) return modern(c);
+	if (!request.headers.has(Header.LastEventId)) return mcpMethodNotAllowed();
+	validateProtocolVersion(request);
+	const config = readConfig(c.env);
+	const owner = ownerOf(await requestPrincipal(c, isAuthOff(request, config)), config);
+	const call = { url: request.url, headers: forwardedHeaders(request.headers), ...owner };
+	return resumeStreamInSession(c.env.MCP_SESSION, call, sessionCandidates(request.headers));
 }
 
 /** Any other method on /mcp: 405, as the transport allows. */
@@ -120,7 +130,7 @@ async function modern(c: McpContext, body?: unknown): Promise<Response> {
 /** Only the headers the MCP transport reads travel to the session object. */
 function forwardedHeaders(headers: Headers): Record<string, string> {
 	const forwarded: Record<string, string> = {};
-	for (const name of ["accept", "content-type", Header.ProtocolVersion]) {
+	for (const name of ["accept", "content-type", Header.ProtocolVersion, Header.LastEventId]) {
 		const value = headers.get(name);
 		if (value !== null) forwarded[name] = value;
 	}

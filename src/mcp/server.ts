@@ -1,9 +1,7 @@
 /**
- * The one MCP server definition both eras are served from: the legacy lane
- * builds it inside a session object for each HTTP request, the modern lane
- * (`src/modern/`) for each 2026-07-28 request. A fresh server per request
- * keeps nothing in memory between requests, so a session survives eviction
- * and restarts by construction.
+ * Builds the MCP server both lanes serve: every tool, resource and prompt is
+ * defined once here. A legacy session object keeps one for as long as it
+ * lives in memory; the modern lane builds one per request.
  */
 import { McpServer, type ServerOptions } from "@modelcontextprotocol/server";
 import { SERVER_NAME, SERVER_VERSION } from "../version";
@@ -12,6 +10,7 @@ import {
 	conformanceFixturesOn,
 	registerConformanceFixtures,
 } from "./conformance";
+import { requestStateCodec } from "./request-state";
 import type { ToolContext } from "./tool-context";
 import { registerHealthCheck } from "./tools/health-check";
 import { registerSessionInfo } from "./tools/session-info";
@@ -34,8 +33,20 @@ const CACHE_HINTS: ServerOptions["cacheHints"] = {
 /** The tools every session offers, one registration function per file in `tools/`. */
 const TOOLS = [registerHealthCheck, registerSessionInfo] as const;
 
+/** Where a legacy session keeps its `resources/subscribe` subscriptions (its stored record). */
+export interface ResourceSubscriptions {
+	subscribe(uri: string): void;
+	unsubscribe(uri: string): void;
+}
+
+/** What a lane with somewhere to keep state across requests hands the server. */
+export interface McpServerOptions {
+	/** Subscriptions of a legacy session; absent where nothing outlives the request. */
+	readonly subscriptions?: ResourceSubscriptions;
+}
+
 /** Creates an MCP server with every tool registered against `context`. */
-export function createMcpServer(context: ToolContext): McpServer {
+export function createMcpServer(context: ToolContext, options: McpServerOptions = {}): McpServer {
 	const fixtures = conformanceFixturesOn(context.env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION, title: "Archon MCP" },
@@ -44,10 +55,12 @@ export function createMcpServer(context: ToolContext): McpServer {
 			instructions:
 				"Archon MCP server. Call health_check to see server status and session_info to see how the server identifies you.",
 			cacheHints: CACHE_HINTS,
+			// Tampered, expired or another user's requestState is refused with -32602 (src/mcp/request-state.ts).
+			requestState: { verify: requestStateCodec(context.env).verify },
 		},
 	);
 	for (const register of TOOLS) register(server, context);
 	// Test fixtures of the official conformance suite, only with CONFORMANCE=on (issue 4).
-	if (fixtures) registerConformanceFixtures(server, context);
+	if (fixtures) registerConformanceFixtures(server, context, options);
 	return server;
 }

@@ -11,6 +11,11 @@ export function jsonResult(data: Record<string, unknown>): CallToolResult {
 	};
 }
 
+/** A successful result of one text item. */
+export function textResult(text: string): CallToolResult {
+	return { content: [{ type: "text", text }] };
+}
+
 /** A tool-level failure: the call completed, and the client reads `isError` and the message. */
 export function errorResult(message: string): CallToolResult {
 	return { content: [{ type: "text", text: message }], isError: true };

@@ -2,10 +2,14 @@
  * A Transport decorator that times every JSON-RPC request passing through it
  * and reports its outcome once the response is sent. It sits between the MCP
  * SDK server and its HTTP transport, so it sees exactly what the client sees.
+ * A request that never gets a response (cancelled by the client, or cut off
+ * by the transport closing) is reported as an error when that happens, so
+ * every request is reported exactly once.
  */
 import type { Transport, TransportSendOptions } from "@modelcontextprotocol/server";
 import {
 	isJSONRPCErrorResponse,
+	isJSONRPCNotification,
 	isJSONRPCRequest,
 	isJSONRPCResultResponse,
 	type JSONRPCMessage,
@@ -13,6 +17,10 @@ import {
 	type RequestId,
 } from "@modelcontextprotocol/server";
 import { outcomeOf, type RequestOutcome } from "./request-outcome";
+
+/** What a request that ended without a response is recorded with. */
+const CANCELLED = "Cancelled by the client";
+const CLOSED = "Connection closed before the response";
 
 /** The outcome of one request, reported when its response leaves. */
 export interface TrackedRequest extends RequestOutcome {
@@ -35,6 +43,7 @@ export class TrackingTransport implements Transport {
 	readonly #onDone: (request: TrackedRequest) => void;
 	readonly #now: () => number;
 	readonly #pending = new Map<RequestId, Pending>();
+	#muted = false;
 
 	onclose?: () => void;
 	onerror?: (error: Error) => void;
@@ -48,19 +57,52 @@ export class TrackingTransport implements Transport {
 		this.#inner = inner;
 		this.#onDone = onDone;
 		this.#now = now;
-		inner.onclose = () => this.onclose?.();
+		inner.onclose = () => {
+			for (const id of [...this.#pending.keys()]) this.#abandon(id, CLOSED);
+			this.onclose?.();
+		};
 		inner.onerror = (error) => this.onerror?.(error);
 		inner.onmessage = (message, extra) => {
-			if (isJSONRPCRequest(message)) {
+			if (isJSONRPCRequest(message) && !this.#muted) {
 				const name = message.method === "tools/call" ? message.params?.name : undefined;
 				this.#pending.set(message.id, {
 					method: message.method,
 					toolName: typeof name === "string" ? name : null,
 					startedAt: this.#now(),
 				});
+			} else if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
+				// The SDK drops the result of a cancelled request, so no response will come.
+				const id = message.params?.requestId;
+				if (typeof id === "string" || typeof id === "number") this.#abandon(id, CANCELLED);
 			}
 			this.onmessage?.(message, extra);
 		};
+	}
+
+	/** The inner transport's session id (the SDK keys session state such as the log level by it). */
+	get sessionId(): string | undefined {
+		return this.#inner.sessionId;
+	}
+
+	setProtocolVersion(version: string): void {
+		this.#inner.setProtocolVersion?.(version);
+	}
+
+	setSupportedProtocolVersions(versions: string[]): void {
+		this.#inner.setSupportedProtocolVersions?.(versions);
+	}
+
+	/**
+	 * Runs `work` without tracking the requests it delivers: for messages the
+	 * server replays to itself (restoring a session), never for a client's.
+	 */
+	async untracked<T>(work: () => Promise<T>): Promise<T> {
+		this.#muted = true;
+		try {
+			return await work();
+		} finally {
+			this.#muted = false;
+		}
 	}
 
 	start(): Promise<void> {
@@ -86,5 +128,17 @@ export class TrackingTransport implements Transport {
 				...outcomeOf(message),
 			});
 		}
+	}
+
+	#abandon(id: RequestId, reason: string): void {
+		const pending = this.#pending.get(id);
+		if (!pending) return;
+		this.#pending.delete(id);
+		this.#onDone({
+			...pending,
+			durationMs: this.#now() - pending.startedAt,
+			status: "error",
+			errorMessage: reason,
+		});
 	}
 }

@@ -25,6 +25,7 @@ import type { Principal } from "../auth/caller";
 import type { RequestRow } from "../db/request-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
+import { callerAuthInfo } from "../mcp/request-state";
 import { createMcpServer } from "../mcp/server";
 import type { RequestCaller } from "../mcp/tool-context";
 import { observeOutcome } from "./response-outcome";
@@ -61,8 +62,6 @@ export interface ModernCall {
 export interface ModernLaneOptions {
 	/** SSE keep-alive interval in milliseconds; `KEEP_ALIVE_MS` by default. */
 	readonly keepAliveMs?: number;
-	/** Epoch ms now; `Date.now` by default. */
-	readonly now?: () => number;
 }
 
 /**
@@ -76,8 +75,7 @@ export async function serveModern(
 	call: ModernCall,
 	options: ModernLaneOptions = {},
 ): Promise<Response> {
-	const now = options.now ?? Date.now;
-	const startedAt = now();
+	const startedAt = Date.now();
 	const caller = callerOf(call.body, call.principal);
 	const handler = createMcpHandler(
 		() => createMcpServer({ env: call.env, caller, notify: handler.notify }),
@@ -89,10 +87,12 @@ export async function serveModern(
 			onerror: (error) => log.debug("modern.rejected", { error: describeError(error) }),
 		},
 	);
-	const response = await handler.fetch(
-		call.request,
-		call.body === undefined ? undefined : { parsedBody: call.body },
-	);
+	// The user reaches the server as authInfo, which binds a sealed requestState to them (request-state.ts).
+	const authInfo = callerAuthInfo(caller.userId);
+	const response = await handler.fetch(call.request, {
+		...(call.body === undefined ? {} : { parsedBody: call.body }),
+		...(authInfo === undefined ? {} : { authInfo }),
+	});
 	const logged = loggedRequestOf(call.body);
 	if (!logged) return response;
 	// Held until the row is queued: an SSE answer may end long after this function returned.
@@ -106,7 +106,7 @@ export async function serveModern(
 			method: logged.method,
 			toolName: logged.toolName,
 			timestamp: startedAt,
-			durationMs: now() - startedAt,
+			durationMs: Date.now() - startedAt,
 			...outcome,
 			userId: caller.userId,
 			clientName: caller.clientName,

@@ -1,11 +1,14 @@
 /**
  * The Durable Object that is one MCP session. It validates every request
- * against its stored record before serving it, hosts the MCP SDK's
- * web-standard transport per request, slides an idle-expiry alarm, and
- * mirrors the session and its requests to D1 off the response path.
+ * against its stored record before serving it, keeps the session's MCP
+ * server and transport while it lives in memory (restoring them from the
+ * record after a restart), slides an idle-expiry alarm, and mirrors the
+ * session and its requests to D1 off the response path.
  *
  * Storage layout: `session-store.ts`. Lifecycle rules: `session-record.ts`.
- * The D1 mirror: `session-mirror.ts`.
+ * The D1 mirror: `session-mirror.ts`. The live server and transport:
+ * `session-connection.ts`; the SSE event log behind `Last-Event-ID`:
+ * `session-event-store.ts`.
  *
  * Ending a session (idle alarm or DELETE) first marks the record ended, so no
  * later request is served, then writes the final row to D1 and deletes the
@@ -17,14 +20,18 @@ import {
 	type InitializeRequest,
 	isJSONRPCRequest,
 	type JSONRPCMessage,
-	WebStandardStreamableHTTPServerTransport,
+	ProtocolError,
+	ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
 import { log } from "../log";
 import { Header, negotiateProtocolVersion } from "../mcp/protocol";
-import { createMcpServer } from "../mcp/server";
-import { type TrackedRequest, TrackingTransport } from "../mcp/tracking-transport";
+import { callerAuthInfo } from "../mcp/request-state";
+import type { ResourceSubscriptions } from "../mcp/server";
+import type { TrackedRequest } from "../mcp/tracking-transport";
+import { type ConnectionDeps, ConnectionSlot, requestedLogLevel } from "./session-connection";
+import { SessionEventStore } from "./session-event-store";
 import { shortId } from "./session-id";
 import { SessionMirror } from "./session-mirror";
 import {
@@ -33,11 +40,15 @@ import {
 	type Handshake,
 	isLive,
 	isOwnedBy,
+	MAX_SUBSCRIPTIONS,
 	type RequestRecord,
 	resumeSession,
 	type SessionOwner,
 	type SessionRecord,
+	setLogLevel,
+	subscribe,
 	touchSession,
+	unsubscribe,
 } from "./session-record";
 import { SessionStore } from "./session-store";
 
@@ -47,7 +58,7 @@ export interface SessionCall {
 	readonly sessionId: string;
 	/** URL of the original request. */
 	readonly url: string;
-	/** The headers the MCP transport reads (Accept, Content-Type, MCP-Protocol-Version). */
+	/** The headers the MCP transport reads (Accept, Content-Type, MCP-Protocol-Version, Last-Event-ID). */
 	readonly headers: Record<string, string>;
 	/** The parsed JSON-RPC body: one message, or a batch where the revision allows it. */
 	readonly body: JSONRPCMessage | JSONRPCMessage[];
@@ -56,6 +67,9 @@ export interface SessionCall {
 	/** Idle timeout for a session this call creates or resumes, in seconds, already clamped. */
 	readonly timeoutSeconds: number;
 }
+
+/** A GET that resumes a cut SSE stream after `Last-Event-ID`: a call without a body. */
+export type StreamCall = Omit<SessionCall, "body">;
 
 /** Reasons the server (not the client, not the clock) ends a session for. */
 export type ServerEndReason = Exclude<DisconnectReason, "timeout" | "client_terminated">;
@@ -67,12 +81,16 @@ export type OpenMode = "create" | "resume";
 export class McpSessionObject extends DurableObject<Env> {
 	readonly #store: SessionStore;
 	readonly #mirror: SessionMirror;
+	readonly #events: SessionEventStore;
 	/** True once this instance has served or created its session; false after every restart. */
 	#warm = false;
+	/** The session's live server and transport in this instance. */
+	readonly #connection = new ConnectionSlot();
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
 		this.#store = new SessionStore(ctx.storage);
+		this.#events = new SessionEventStore(ctx.storage);
 		this.#mirror = new SessionMirror(this.#store, openDatabase(env.DB), (work) =>
 			ctx.waitUntil(work),
 		);
@@ -93,13 +111,13 @@ export class McpSessionObject extends DurableObject<Env> {
 			const record = resumeSession(current, handshake, now, call.timeoutSeconds);
 			log.info("session.resumed", this.#fields(record, { handshakes: record.handshakeCount }));
 			this.#warm = true;
-			return this.#serve(record, call, 1);
+			return this.#serve(record, call, true);
 		}
 		if (this.#store.session() !== undefined) return null;
 		const record = createSession(call.sessionId, handshake, call.owner, now, call.timeoutSeconds);
 		log.info("session.created", this.#fields(record, { protocolVersion: record.protocolVersion }));
 		this.#warm = true;
-		const response = await this.#serve(record, call, 1);
+		const response = await this.#serve(record, call, true);
 		// The row exists in D1 before the client learns the id, so per-user limits and
 		// revocation (which find sessions through D1) never miss a new session.
 		await this.#mirror.sync().catch((error: unknown) => this.#mirror.scheduleRetry(error));
@@ -108,17 +126,26 @@ export class McpSessionObject extends DurableObject<Env> {
 
 	/** Serves a non-initialize POST in this session, or returns null if the session is not live. */
 	async serve(call: SessionCall): Promise<Response | null> {
-		this.#checkName(call.sessionId);
 		const now = Date.now();
-		const current = this.#ownedLiveSession(now, call.owner);
+		const current = this.#admitted(call, now);
 		if (!current) return null;
-		if (!this.#warm) {
-			this.#warm = true;
-			log.info("session.served_after_restart", this.#fields(current));
-		}
 		const messages = Array.isArray(call.body) ? call.body : [call.body];
-		const record = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
-		return this.#serve(record, call, 0);
+		const touched = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
+		// Kept in the record so a server restored after eviction filters at the same level.
+		const level = requestedLogLevel(messages);
+		return this.#serve(level ? setLogLevel(touched, level) : touched, call, false);
+	}
+
+	/**
+	 * Resumes a cut SSE stream of this session (GET with `Last-Event-ID`):
+	 * replays that stream's events after the given one, and keeps the stream
+	 * open while its request is still running. Null if the session is not live.
+	 */
+	async resumeStream(call: StreamCall): Promise<Response | null> {
+		const now = Date.now();
+		const current = this.#admitted(call, now);
+		if (!current) return null;
+		return this.#serve(touchSession(current, now, 0), call, false);
 	}
 
 	/** Ends the session at the client's request (HTTP DELETE): 204, or null if not live. */
@@ -172,6 +199,7 @@ export class McpSessionObject extends DurableObject<Env> {
 			if ((await this.#store.scheduledAlarm()) !== null) return;
 			this.#store.saveSession(endSession(record, "timeout", now));
 			log.info("session.expired", this.#fields(record, { idleSeconds: record.timeoutSeconds }));
+			await this.#connection.close();
 		}
 		try {
 			await this.#mirror.sync();
@@ -183,23 +211,79 @@ export class McpSessionObject extends DurableObject<Env> {
 		if (after?.status === "active") await this.#store.setAlarm(after.expiresAt, "expiry");
 	}
 
-	/** Runs the MCP transport for `call` in `record`, saving the record and sliding the alarm first. */
-	async #serve(record: SessionRecord, call: SessionCall, extraRequests: number): Promise<Response> {
-		const saved = { ...record, requestCount: record.requestCount + extraRequests };
+	/**
+	 * Runs the MCP transport for `call` in `record` (a POST, or a GET that
+	 * resumes a stream), saving the record and sliding the alarm first;
+	 * `handshake` when `call` is an `initialize`, which gets a new connection.
+	 */
+	async #serve(
+		record: SessionRecord,
+		call: SessionCall | StreamCall,
+		handshake: boolean,
+	): Promise<Response> {
+		const saved = { ...record, requestCount: record.requestCount + (handshake ? 1 : 0) };
 		this.#store.saveSession(saved);
 		await this.#store.setAlarm(saved.expiresAt, "expiry");
 
-		const server = createMcpServer({ env: this.env, session: () => this.#store.session() });
-		const transport = new WebStandardStreamableHTTPServerTransport();
-		await server.connect(new TrackingTransport(transport, (done) => this.#track(saved.id, done)));
+		const deps = this.#connectionDeps(saved.id);
+		const connection = await (handshake
+			? this.#connection.replace(deps)
+			: this.#connection.current(deps, saved, call.url));
+		const body = "body" in call ? call.body : undefined;
 		const request = new Request(call.url, {
-			method: "POST",
+			method: body === undefined ? "GET" : "POST",
 			headers: { ...call.headers, [Header.McpSessionId]: saved.id },
 		});
-		const response = await transport.handleRequest(request, { parsedBody: call.body });
-		// Requests carrying only notifications are settled now; mirror the activity too.
+		const caller = callerAuthInfo(call.owner?.userId ?? null);
+		const response = await connection.handle(request, body, caller);
+		// Requests carrying only notifications (or answers to the server) are settled now; mirror the activity too.
 		if (response.status === 202) this.#mirror.syncSoon();
 		return withHeaders(response, sessionHeaders(saved.id));
+	}
+
+	#connectionDeps(sessionId: string): ConnectionDeps {
+		return {
+			sessionId,
+			env: this.env,
+			session: () => this.#store.session(),
+			events: this.#events,
+			subscriptions: this.#subscriptions(),
+			onDone: (done) => this.#track(sessionId, done),
+		};
+	}
+
+	/** Resource subscriptions kept in the live record, so they outlive this instance. */
+	#subscriptions(): ResourceSubscriptions {
+		const update = (change: (record: SessionRecord) => SessionRecord | undefined) => {
+			const record = this.#liveSession(Date.now());
+			if (!record) return;
+			const changed = change(record);
+			if (!changed) {
+				throw new ProtocolError(
+					ProtocolErrorCode.InvalidParams,
+					`A session may subscribe to at most ${MAX_SUBSCRIPTIONS} resources`,
+				);
+			}
+			this.#store.saveSession(changed);
+		};
+		return {
+			subscribe: (uri) => update((record) => subscribe(record, uri)),
+			unsubscribe: (uri) => update((record) => unsubscribe(record, uri)),
+		};
+	}
+
+	/**
+	 * The live session `call` may use (this object's, and its owner's), or
+	 * undefined; logs the first request this instance serves for a session it did not open.
+	 */
+	#admitted(call: StreamCall, now: number): SessionRecord | undefined {
+		this.#checkName(call.sessionId);
+		const record = this.#ownedLiveSession(now, call.owner);
+		if (record && !this.#warm) {
+			this.#warm = true;
+			log.info("session.served_after_restart", this.#fields(record));
+		}
+		return record;
 	}
 
 	/** Queues a finished request for D1 and starts a background sync. */
@@ -256,6 +340,7 @@ export class McpSessionObject extends DurableObject<Env> {
 	#end(record: SessionRecord, reason: DisconnectReason): void {
 		this.#store.saveSession(endSession(record, reason, Date.now()));
 		if (reason !== "timeout") log.info("session.terminated", this.#fields(record, { reason }));
+		this.ctx.waitUntil(this.#connection.close());
 		this.#mirror.syncSoon();
 	}
 

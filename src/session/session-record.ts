@@ -3,8 +3,12 @@
  * created at `initialize`, touched by every request, ended by idle expiry
  * or by the client. The Durable Object stores it; nothing here does I/O.
  */
+import type { LoggingLevel } from "@modelcontextprotocol/server";
 import type { DisconnectReason, RequestStatus, SessionStatus } from "../db/schema";
 import { clientTypeOf } from "./client-type";
+
+/** Most resources one session may subscribe to (each is a URI kept in the record). */
+export const MAX_SUBSCRIPTIONS = 100;
 
 /** Everything the server knows about a session. Lives in the session's Durable Object storage. */
 export interface SessionRecord {
@@ -34,6 +38,10 @@ export interface SessionRecord {
 	/** The user the session belongs to; null when it was opened without credentials (auth off on loopback). */
 	readonly userId: string | null;
 	readonly userEmail: string | null;
+	/** The level the client set with `logging/setLevel` in this handshake; absent means no filter. */
+	readonly logLevel?: LoggingLevel;
+	/** URIs the client subscribed to with `resources/subscribe` in this handshake, oldest first. */
+	readonly subscriptions?: readonly string[];
 }
 
 /** The user a request comes from, as the session object checks it. */
@@ -93,14 +101,19 @@ export function isOwnedBy(record: SessionRecord, owner: SessionOwner | null): bo
 	return record.userId === (owner?.userId ?? null);
 }
 
-/** A live session after a new handshake: client facts refreshed, history kept. */
+/**
+ * A live session after a new handshake: client facts refreshed, history kept.
+ * What the client set in its earlier handshake (log level, subscriptions)
+ * starts over, as the client that initializes again expects.
+ */
 export function resumeSession(
 	record: SessionRecord,
 	handshake: Handshake,
 	now: number,
 	timeoutSeconds: number,
 ): SessionRecord {
-	const touched = touchSession({ ...record, timeoutSeconds }, now, 0);
+	const { logLevel: _level, subscriptions: _subscriptions, ...kept } = record;
+	const touched = touchSession({ ...kept, timeoutSeconds }, now, 0);
 	return {
 		...touched,
 		...clientFields(handshake),
@@ -132,6 +145,24 @@ export function endSession(
 		endedAt: now,
 		disconnectReason: reason,
 	};
+}
+
+/** The session with `level` as its log level. */
+export function setLogLevel(record: SessionRecord, level: LoggingLevel): SessionRecord {
+	return { ...record, logLevel: level };
+}
+
+/** The session subscribed to `uri` as well, or undefined when it holds `MAX_SUBSCRIPTIONS` already. */
+export function subscribe(record: SessionRecord, uri: string): SessionRecord | undefined {
+	const current = record.subscriptions ?? [];
+	if (current.includes(uri)) return record;
+	if (current.length >= MAX_SUBSCRIPTIONS) return undefined;
+	return { ...record, subscriptions: [...current, uri] };
+}
+
+/** The session no longer subscribed to `uri`. */
+export function unsubscribe(record: SessionRecord, uri: string): SessionRecord {
+	return { ...record, subscriptions: (record.subscriptions ?? []).filter((kept) => kept !== uri) };
 }
 
 /** True while the session may serve requests at `now`. */

@@ -8,7 +8,7 @@ import { JsonRpcCode, McpHttpError } from "../errors";
 import { log } from "../log";
 import { Header } from "../mcp/protocol";
 import { isSessionId, mintSessionId, shortId } from "./session-id";
-import type { McpSessionObject, SessionCall } from "./session-object";
+import type { McpSessionObject, SessionCall, StreamCall } from "./session-object";
 import type { SessionOwner } from "./session-record";
 
 /** The namespace binding of session objects. */
@@ -74,29 +74,48 @@ export async function openSession(
 }
 
 /** Serves a non-initialize message in the first live candidate session. */
-export async function serveInSession(
+export function serveInSession(
 	namespace: SessionNamespace | undefined,
 	call: Omit<SessionCall, "sessionId">,
 	candidates: SessionCandidates,
 ): Promise<Response> {
-	for (const sessionId of candidates.ids) {
-		const response = await sessionStub(namespace, sessionId).serve({ ...call, sessionId });
-		if (response) {
-			log.debug("session.reused", { session: shortId(sessionId) });
-			return response;
-		}
-	}
-	throw missingOrUnknown(candidates);
+	return inFirstLiveSession(namespace, candidates, async (stub, sessionId) => {
+		const response = await stub.serve({ ...call, sessionId });
+		if (response) log.debug("session.reused", { session: shortId(sessionId) });
+		return response;
+	});
+}
+
+/** Resumes a cut SSE stream (GET with `Last-Event-ID`) in the first live candidate session. */
+export function resumeStreamInSession(
+	namespace: SessionNamespace | undefined,
+	call: Omit<StreamCall, "sessionId">,
+	candidates: SessionCandidates,
+): Promise<Response> {
+	return inFirstLiveSession(namespace, candidates, (stub, sessionId) =>
+		stub.resumeStream({ ...call, sessionId }),
+	);
 }
 
 /** Ends the first live candidate session (HTTP DELETE). */
-export async function terminateSession(
+export function terminateSession(
 	namespace: SessionNamespace | undefined,
 	candidates: SessionCandidates,
 	owner: SessionOwner | null,
 ): Promise<Response> {
+	return inFirstLiveSession(namespace, candidates, (stub, sessionId) =>
+		stub.terminate(sessionId, owner),
+	);
+}
+
+/** The answer of the first candidate session that is live for `ask` (which answers null otherwise). */
+async function inFirstLiveSession(
+	namespace: SessionNamespace | undefined,
+	candidates: SessionCandidates,
+	ask: (stub: ReturnType<typeof sessionStub>, sessionId: string) => Promise<Response | null>,
+): Promise<Response> {
 	for (const sessionId of candidates.ids) {
-		const response = await sessionStub(namespace, sessionId).terminate(sessionId, owner);
+		const response = await ask(sessionStub(namespace, sessionId), sessionId);
 		if (response) return response;
 	}
 	throw missingOrUnknown(candidates);

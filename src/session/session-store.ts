@@ -1,24 +1,30 @@
 /**
  * Storage of one session's Durable Object (SQLite-backed, synchronous KV API).
  *
- * | key                          | value                                         |
- * | ---------------------------- | --------------------------------------------- |
- * | `session`                    | `SessionRecord`: absent means no such session |
- * | `alarm`                      | `AlarmPurpose` of the scheduled alarm         |
- * | `outbox:<ts 15 digits>:<id>` | `RequestRecord` not yet mirrored to D1        |
+ * | key                          | value                                                        |
+ * | ---------------------------- | ------------------------------------------------------------ |
+ * | `session`                    | `SessionRecord`: absent means no such session                |
+ * | `alarm`                      | `AlarmPurpose` of the scheduled alarm                        |
+ * | `outbox:<ts 15 digits>:<id>` | `RequestRecord` not yet mirrored to D1                       |
+ * | `event-log`                  | Position of the SSE event log: next, oldest, bytes kept      |
+ * | `event:<seq 12 digits>`      | One SSE event (stream id, time, message) for `Last-Event-ID` |
  *
- * An unknown session id never writes here, so probing ids leaves no storage behind.
+ * The event log and its bounds: `session-event-store.ts`. An unknown session
+ * id never writes here, so probing ids leaves no storage behind; ending a
+ * session erases every key.
  */
 import type { RequestRecord, SessionRecord } from "./session-record";
 
 /** Why the alarm is set: idle expiry, or retrying a D1 write that failed. */
 export type AlarmPurpose = "expiry" | "retry";
 
-/** Storage keys; the outbox keys share one prefix so a bounded list finds them in order. */
+/** Storage keys; the outbox and event keys each share one prefix so a bounded list finds them in order. */
 export const StorageKey = {
 	Session: "session",
 	Alarm: "alarm",
 	OutboxPrefix: "outbox:",
+	EventLog: "event-log",
+	EventPrefix: "event:",
 } as const;
 
 /** A pending outbox entry and the key to delete once mirrored. */

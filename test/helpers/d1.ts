@@ -46,21 +46,21 @@ export function sessionRow(sessionId: string): Promise<SessionRowRaw | null> {
 }
 
 /** The session's request rows, oldest first. */
-export async function requestRows(sessionId: string): Promise<RequestRowRaw[]> {
-	const { results } = await env.DB.prepare(
-		"SELECT * FROM archon_mcp_requests WHERE session_id = ? ORDER BY timestamp, rowid",
-	)
-		.bind(sessionId)
-		.all<RequestRowRaw>();
-	return results;
+export function requestRows(sessionId: string): Promise<RequestRowRaw[]> {
+	return requestRowsWhere("session_id = ?", sessionId);
 }
 
 /** The modern lane's request rows of the client named `clientName`, oldest first. */
-export async function modernRows(clientName: string): Promise<RequestRowRaw[]> {
+export function modernRows(clientName: string): Promise<RequestRowRaw[]> {
+	return requestRowsWhere("era = 'modern' AND client_name = ?", clientName);
+}
+
+/** Request rows matching `condition` (one `?` bound to `value`), oldest first. */
+export async function requestRowsWhere(condition: string, value: string): Promise<RequestRowRaw[]> {
 	const { results } = await env.DB.prepare(
-		"SELECT * FROM archon_mcp_requests WHERE era = 'modern' AND client_name = ? ORDER BY timestamp, rowid",
+		`SELECT * FROM archon_mcp_requests WHERE ${condition} ORDER BY timestamp, rowid`,
 	)
-		.bind(clientName)
+		.bind(value)
 		.all<RequestRowRaw>();
 	return results;
 }

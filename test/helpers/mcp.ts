@@ -99,9 +99,11 @@ export async function readMessages(response: Response): Promise<JsonRpcMessage[]
 		const parsed = JSON.parse(text) as JsonRpcMessage | JsonRpcMessage[];
 		return Array.isArray(parsed) ? parsed : [parsed];
 	}
+	// A priming event (an id, and empty data) carries no message.
 	return text
 		.split("\n\n")
 		.flatMap((event) => event.split("\n").filter((line) => line.startsWith("data:")))
+		.filter((line) => line.slice(5).trim() !== "")
 		.map((line) => JSON.parse(line.slice(5)) as JsonRpcMessage);
 }
 
@@ -146,6 +148,14 @@ export async function expectErrorResponse(
 	expect(body.error?.code).toBe(code);
 	expect(typeof body.error?.message).toBe("string");
 	return body;
+}
+
+/** Ends a session as its client does (DELETE /mcp). */
+export function deleteSession(sessionId: string): Promise<Response> {
+	return fetchWorker(MCP_URL, {
+		method: "DELETE",
+		headers: { "mcp-session-id": sessionId, "mcp-protocol-version": PROTOCOL_VERSION },
+	});
 }
 
 /** The stub of a session's Durable Object. */

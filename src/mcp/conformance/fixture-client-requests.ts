@@ -1,31 +1,30 @@
 /**
- * Conformance fixture tools that ask the client something in the middle of
- * the call: `sampling/createMessage` and `elicitation/create`.
+ * Conformance fixture tools of the 2025 suite that need the client's help in
+ * the middle of the call: `test_sampling` and the three elicitation tools.
  *
- * Such a request goes out on the call's SSE stream and the client answers in
- * a separate POST. The session object builds a fresh MCP server for every
- * HTTP request (src/mcp/server.ts), so that answer reaches a server that never
- * sent the request. A server that did not itself handle the client's
- * `initialize` is such a per-request server: the tools then refuse at once
- * with an error result instead of sending a request nobody can answer. Where
- * one server sees the whole conversation (an in-memory transport in tests, or
- * a session object that one day routes answers back), they work as specified.
+ * Each is written once in the multi-round-trip style: while the answer is
+ * missing it returns `inputRequired(...)`, and on re-entry it reads the answer
+ * from `ctx.mcpReq.inputResponses`. A 2026-07-28 client gets `input_required`
+ * and retries; a 2025 session gets a real `sampling/createMessage` or
+ * `elicitation/create` on the call's SSE stream from the SDK's legacy shim,
+ * whose answer (a separate POST) reaches this server because the session
+ * object keeps it while the call runs (src/session/session-connection.ts).
+ * A client that did not declare the capability gets an `isError` result.
  */
-import type {
-	CallToolResult,
-	ClientCapabilities,
-	ElicitRequestFormParams,
-	McpServer,
+import {
+	type CallToolResult,
+	type ElicitRequestFormParams,
+	type InputRequiredResult,
+	inputRequired,
+	inputResponse,
+	type McpServer,
+	type ServerContext,
 } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { errorResult } from "../tool-result";
+import { textResult } from "../tool-result";
 
-/** Longest wait for the client's answer (10 seconds), so a lost answer cannot hold a call open. */
-const CLIENT_ANSWER_TIMEOUT_MS = 10_000;
-
-/** The answer-routing limit, in the words the tools return. */
-const ANSWER_UNREACHABLE =
-	"This server cannot receive the client's answer to a request sent during a tool call: it builds a new MCP server for every HTTP request, and the answer arrives in another one.";
+/** The key of the one input request each of these tools makes. */
+const ANSWER = "answer";
 
 /** SEP-1034: a default for every primitive type. */
 const DEFAULTS_SCHEMA: ElicitRequestFormParams["requestedSchema"] = {
@@ -79,41 +78,39 @@ const ENUMS_SCHEMA: ElicitRequestFormParams["requestedSchema"] = {
 	},
 };
 
+/** The username and email form of `test_elicitation`. */
+const CONTACT_SCHEMA: ElicitRequestFormParams["requestedSchema"] = {
+	type: "object",
+	properties: {
+		username: { type: "string", description: "User's response" },
+		email: { type: "string", description: "User's email address" },
+	},
+	required: ["username", "email"],
+};
+
+type ToolReply = Promise<CallToolResult | InputRequiredResult>;
+
 /** Registers `test_sampling` and the three elicitation fixture tools on `server`. */
 export function registerFixtureClientRequests(server: McpServer): void {
-	/** The client's capabilities, or an error result when the tool cannot ask the client. */
-	const askable = (capability: "sampling" | "elicitation"): CallToolResult | undefined => {
-		const capabilities: ClientCapabilities | undefined = server.server.getClientCapabilities();
-		if (capabilities === undefined) return errorResult(ANSWER_UNREACHABLE);
-		if (capabilities[capability] === undefined) {
-			return errorResult(`The client did not declare the ${capability} capability.`);
-		}
-		return undefined;
-	};
-	const options = { timeout: CLIENT_ANSWER_TIMEOUT_MS };
-
 	server.registerTool(
 		"test_sampling",
 		{
 			description: "Asks the client's LLM to complete `prompt` (sampling) and returns its reply.",
 			inputSchema: { prompt: z.string().describe("The prompt to send to the LLM") },
 		},
-		async ({ prompt }, extra) => {
-			const refusal = askable("sampling");
-			if (refusal) return refusal;
-			const reply = await extra.mcpReq.send(
-				{
-					method: "sampling/createMessage",
-					params: {
-						messages: [{ role: "user", content: { type: "text", text: prompt } }],
-						maxTokens: 100,
+		async ({ prompt }, ctx): ToolReply => {
+			const reply = inputResponse(ctx.mcpReq.inputResponses, ANSWER);
+			if (reply.kind !== "sampling") {
+				return inputRequired({
+					inputRequests: {
+						[ANSWER]: inputRequired.createMessage({
+							messages: [{ role: "user", content: { type: "text", text: prompt } }],
+							maxTokens: 100,
+						}),
 					},
-				},
-				options,
-			);
-			const block = Array.isArray(reply.content) ? reply.content[0] : reply.content;
-			const text = block?.type === "text" ? block.text : `[${block?.type ?? "empty"}]`;
-			return { content: [{ type: "text", text: `LLM response: ${text}` }] };
+				});
+			}
+			return textResult(`LLM response: ${samplingText(reply.result.content)}`);
 		},
 	);
 
@@ -123,69 +120,57 @@ export function registerFixtureClientRequests(server: McpServer): void {
 			description: "Asks the user for a username and an email address (elicitation).",
 			inputSchema: { message: z.string().describe("The message to show the user") },
 		},
-		async ({ message }, extra) => {
-			const refusal = askable("elicitation");
-			if (refusal) return refusal;
-			const answer = await extra.mcpReq.send(
-				{
-					method: "elicitation/create",
-					params: {
-						message,
-						requestedSchema: {
-							type: "object",
-							properties: {
-								username: { type: "string", description: "User's response" },
-								email: { type: "string", description: "User's email address" },
-							},
-							required: ["username", "email"],
-						},
-					},
-				},
-				options,
-			);
-			const content = JSON.stringify(answer.content ?? {});
-			return {
-				content: [
-					{ type: "text", text: `User response: action=${answer.action}, content=${content}` },
-				],
-			};
-		},
+		(args, ctx) => elicit(ctx, args.message, CONTACT_SCHEMA, "User response"),
 	);
-
-	const elicitForm = (
-		name: string,
-		description: string,
-		message: string,
-		schema: ElicitRequestFormParams["requestedSchema"],
-	) =>
-		server.registerTool(name, { description }, async (extra) => {
-			const refusal = askable("elicitation");
-			if (refusal) return refusal;
-			const answer = await extra.mcpReq.send(
-				{ method: "elicitation/create", params: { message, requestedSchema: schema } },
-				options,
-			);
-			const content = JSON.stringify(answer.content ?? {});
-			return {
-				content: [
-					{
-						type: "text",
-						text: `Elicitation completed: action=${answer.action}, content=${content}`,
-					},
-				],
-			};
-		});
-
-	elicitForm(
+	server.registerTool(
 		"test_elicitation_sep1034_defaults",
-		"Elicits a form whose fields all carry defaults (SEP-1034).",
-		"Please review and update the form fields with defaults",
-		DEFAULTS_SCHEMA,
+		{ description: "Elicits a form whose fields all carry defaults (SEP-1034)." },
+		(ctx) =>
+			elicit(
+				ctx,
+				"Please review and update the form fields with defaults",
+				DEFAULTS_SCHEMA,
+				"Elicitation completed",
+			),
 	);
-	elicitForm(
+	server.registerTool(
 		"test_elicitation_sep1330_enums",
-		"Elicits a form with every enum form: titled, untitled, legacy, single and multi-select (SEP-1330).",
-		"Please select options from the enum fields",
-		ENUMS_SCHEMA,
+		{
+			description:
+				"Elicits a form with every enum form: titled, untitled, legacy, single and multi-select (SEP-1330).",
+		},
+		(ctx) =>
+			elicit(
+				ctx,
+				"Please select options from the enum fields",
+				ENUMS_SCHEMA,
+				"Elicitation completed",
+			),
 	);
+}
+
+/** Asks for the form once, then reports the user's action and content after `label`. */
+async function elicit(
+	ctx: ServerContext,
+	message: string,
+	requestedSchema: ElicitRequestFormParams["requestedSchema"],
+	label: string,
+): ToolReply {
+	const answer = inputResponse(ctx.mcpReq.inputResponses, ANSWER);
+	if (answer.kind !== "elicit") {
+		return inputRequired({
+			inputRequests: { [ANSWER]: inputRequired.elicit({ message, requestedSchema }) },
+		});
+	}
+	const content = JSON.stringify(answer.content ?? {});
+	return textResult(`${label}: action=${answer.action}, content=${content}`);
+}
+
+/** The text of a sampling reply's first block, or the reply's JSON when that is not text. */
+export function samplingText(content: unknown): string {
+	const block: unknown = Array.isArray(content) ? content[0] : content;
+	const candidate = block as { type?: unknown; text?: unknown } | undefined;
+	return candidate?.type === "text" && typeof candidate.text === "string"
+		? candidate.text
+		: JSON.stringify(content);
 }

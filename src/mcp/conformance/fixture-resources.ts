@@ -5,15 +5,22 @@
  * (conformance/README.md).
  */
 
-import type { EmptyResult } from "@modelcontextprotocol/server";
 import { type McpServer, ResourceTemplate } from "@modelcontextprotocol/server";
+import type { ResourceSubscriptions } from "../server";
 import { PNG_1X1_BASE64 } from "./fixture-media";
 
 /** The resource the subscription scenarios subscribe to. */
 const WATCHED_URI = "test://watched-resource";
 
-/** Registers the fixture resources and the subscribe/unsubscribe handlers on `server`. */
-export function registerFixtureResources(server: McpServer): void {
+/**
+ * Registers the fixture resources and the subscribe/unsubscribe handlers on
+ * `server`; `subscriptions` keeps what a session subscribed to, where the
+ * lane has a session to keep it in.
+ */
+export function registerFixtureResources(
+	server: McpServer,
+	subscriptions: ResourceSubscriptions | undefined,
+): void {
 	server.registerResource(
 		"static-text",
 		"test://static-text",
@@ -60,9 +67,13 @@ export function registerFixtureResources(server: McpServer): void {
 		}),
 	);
 
-	// Accepted and forgotten: the server lives for one HTTP request, and the
-	// fixture resources never change, so there is no update to notify.
-	const acknowledge = (): EmptyResult => ({});
-	server.server.setRequestHandler("resources/subscribe", acknowledge);
-	server.server.setRequestHandler("resources/unsubscribe", acknowledge);
+	// The fixture resources never change, so a subscription is only remembered.
+	server.server.setRequestHandler("resources/subscribe", (request) => {
+		subscriptions?.subscribe(request.params.uri);
+		return {};
+	});
+	server.server.setRequestHandler("resources/unsubscribe", (request) => {
+		subscriptions?.unsubscribe(request.params.uri);
+		return {};
+	});
 }

@@ -1,7 +1,8 @@
 /**
  * Conformance fixture tools that answer on their own: content of every type,
- * a tool-level error, and log and progress notifications streamed during the
- * call. Names, texts and timings are the ones the scenarios of
+ * a tool-level error, log and progress notifications streamed during the
+ * call, and a call that cuts its own stream for the client to resume. Names,
+ * texts and timings are the ones the scenarios of
  * `@modelcontextprotocol/conformance` call and check (conformance/README.md).
  */
 import type { CallToolResult, McpServer } from "@modelcontextprotocol/server";
@@ -10,6 +11,9 @@ import { PNG_1X1_BASE64, WAV_SILENCE_BASE64 } from "./fixture-media";
 
 /** Pause between the notifications of one call (50 ms), so they arrive as separate SSE events. */
 const STEP_DELAY_MS = 50;
+
+/** Pause of `test_reconnection` between closing its stream and answering (100 ms). */
+const RECONNECT_DELAY_MS = 100;
 
 /** Registers the self-contained fixture tools on `server`. */
 export function registerFixtureTools(server: McpServer): void {
@@ -61,15 +65,12 @@ export function registerFixtureTools(server: McpServer): void {
 		"test_tool_with_logging",
 		{ description: "Sends three info log messages while it runs." },
 		async (extra) => {
-			// Sent as notifications related to this call, so they travel on its SSE stream.
-			// The level set by logging/setLevel is not kept: the server is built per request.
+			// Logged through the request, so the messages ride its SSE stream and the
+			// level the session set with logging/setLevel filters them.
 			const steps = ["Tool execution started", "Tool processing data", "Tool execution completed"];
 			for (const [index, data] of steps.entries()) {
 				if (index > 0) await delay(STEP_DELAY_MS);
-				await extra.mcpReq.notify({
-					method: "notifications/message",
-					params: { level: "info", logger: "conformance", data },
-				});
+				await extra.mcpReq.log("info", data, "conformance");
 			}
 			return { content: [{ type: "text", text: "Logging test completed: 3 messages sent." }] };
 		},
@@ -92,6 +93,27 @@ export function registerFixtureTools(server: McpServer): void {
 				}
 			}
 			return { content: [{ type: "text", text: "Progress test completed." }] };
+		},
+	);
+
+	server.registerTool(
+		"test_reconnection",
+		{
+			description:
+				"Closes its SSE stream mid-call and answers after the client reconnects with Last-Event-ID (SEP-1699).",
+		},
+		async (extra) => {
+			// Only a resumable stream (an event store, and a 2025-11-25 client) offers closeSSE.
+			extra.http?.closeSSE?.();
+			await delay(RECONNECT_DELAY_MS);
+			return {
+				content: [
+					{
+						type: "text",
+						text: "Reconnection test completed successfully. If you received this, the client properly reconnected after stream closure.",
+					},
+				],
+			};
 		},
 	);
 }

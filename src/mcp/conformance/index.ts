@@ -1,11 +1,11 @@
 /**
  * The fixtures of the official MCP conformance suite (issue 4): tools,
  * resources, a resource template, prompts, completion, resource
- * subscriptions, and the tools of the 2026-07-28 scenarios
- * (`server-stateless`, `json-schema-2020-12`, SEP-2243 headers), as
- * `@modelcontextprotocol/conformance` expects them. They are registered only
- * when the Worker variable `CONFORMANCE` is `"on"` (`conformance/run.ts` sets
- * it), never in a deployment.
+ * subscriptions, the multi-round-trip (input required) tools, and the tools
+ * of the 2026-07-28 scenarios (`server-stateless`, `json-schema-2020-12`,
+ * SEP-2243 headers), as `@modelcontextprotocol/conformance` expects them.
+ * They are registered only when the Worker variable `CONFORMANCE` is `"on"`
+ * (`conformance/run.ts` sets it), never in a deployment.
  *
  * @example
  * // src/mcp/server.ts
@@ -16,8 +16,10 @@
  * if (fixtures) registerConformanceFixtures(server, context);
  */
 import type { McpServer } from "@modelcontextprotocol/server";
+import type { McpServerOptions } from "../server";
 import type { ToolContext } from "../tool-context";
 import { registerFixtureClientRequests } from "./fixture-client-requests";
+import { registerFixtureInputRequired } from "./fixture-input-required";
 import { registerFixturePrompts } from "./fixture-prompts";
 import { registerFixtureResources } from "./fixture-resources";
 import { registerFixtureStateless } from "./fixture-stateless";
@@ -31,12 +33,17 @@ export { CONFORMANCE_CAPABILITIES, CONFORMANCE_ON, conformanceFixturesOn } from 
  * them on, and nothing otherwise. The server must declare
  * `CONFORMANCE_CAPABILITIES` for the prompts and subscriptions to be served.
  */
-export function registerConformanceFixtures(server: McpServer, context: ToolContext): void {
+export function registerConformanceFixtures(
+	server: McpServer,
+	context: ToolContext,
+	options: McpServerOptions = {},
+): void {
 	// Checked here as well as by the caller, so no call site can register the fixtures by mistake.
 	if (!conformanceFixturesOn(context.env)) return;
 	registerFixtureTools(server);
 	registerFixtureClientRequests(server);
-	registerFixtureResources(server);
+	registerFixtureInputRequired(server, context);
+	registerFixtureResources(server, options.subscriptions);
 	registerFixturePrompts(server);
 	registerFixtureStateless(server, context);
 }
