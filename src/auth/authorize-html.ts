@@ -207,6 +207,7 @@ function actions(decision: string, label: string): string {
 	return `<div class="actions"><button class="primary" type="submit" name="decision" value="${decision}">${label}</button><button class="secondary" type="submit" name="decision" value="deny" formnovalidate>Deny</button></div>`;
 }
 
-function escapeHtml(value: string): string {
+/** `value` safe inside HTML text and double-quoted attributes. */
+export function escapeHtml(value: string): string {
 	return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -11,6 +11,7 @@ import {
 	showAuthorizePage,
 	submitAuthorizePage,
 } from "../auth/authorize-page";
+import { createDashboardRoutes } from "../dashboard/dashboard-routes";
 import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
@@ -38,6 +39,7 @@ export function createApp() {
 	app.get("/authorize", showAuthorizePage);
 	app.post("/authorize", submitAuthorizePage);
 	app.all("/authorize", authorizeMethodNotAllowed);
+	app.route("/dashboard", createDashboardRoutes());
 	// Before `/api`: the metrics API also admits the dashboard's sign-in (src/dashboard/viewer.ts).
 	app.route("/api/metrics", createMetricsRoutes());
 	app.route("/api", createAdminRoutes());
