@@ -7,6 +7,7 @@ import type { Database } from "../db/database";
 import { activeSessionsOfUser } from "../db/session-rows";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { log } from "../log";
+import { McpAttribute } from "../telemetry/attributes";
 import { shortId } from "./session-id";
 import { type SessionNamespace, sessionStub } from "./session-routing";
 
@@ -31,6 +32,10 @@ export async function enforceSessionLimit(
 	}
 	for (const { sessionId } of active.slice(0, excess)) {
 		await sessionStub(namespace, sessionId).end(sessionId, "evicted");
-		log.info("session.evicted", { session: shortId(sessionId), user: userId, limit: max });
+		log.info("session.evicted", {
+			[McpAttribute.SessionId]: shortId(sessionId),
+			user: userId,
+			limit: max,
+		});
 	}
 }

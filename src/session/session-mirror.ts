@@ -9,6 +9,7 @@ import { insertLateLegacyRow, insertRequestRows, legacyRequestRow } from "../db/
 import { upsertSessionRow } from "../db/session-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
+import { McpAttribute } from "../telemetry/attributes";
 import { shortId } from "./session-id";
 import type { RequestRecord } from "./session-record";
 import type { SessionStore } from "./session-store";
@@ -81,7 +82,7 @@ export class SessionMirror {
 		if (!record) return;
 		const retryAt = Date.now() + MIRROR_RETRY_DELAY_MS;
 		log.warn("mirror.retry_scheduled", {
-			session: shortId(record.id),
+			[McpAttribute.SessionId]: shortId(record.id),
 			error: describeError(error),
 		});
 		if (record.status !== "active" || retryAt < record.expiresAt) {
@@ -102,7 +103,7 @@ export class SessionMirror {
 		this.#waitUntil(
 			insertLateLegacyRow(this.#db, record).catch((error: unknown) =>
 				log.error("mirror.late_row_lost", {
-					session: shortId(record.sessionId),
+					[McpAttribute.SessionId]: shortId(record.sessionId),
 					error: describeError(error),
 				}),
 			),
@@ -127,7 +128,7 @@ export class SessionMirror {
 			if (record.status !== "active" && this.#store.outbox(1).length === 0) {
 				await this.#store.clear();
 				log.info("session.erased", {
-					session: shortId(record.id),
+					[McpAttribute.SessionId]: shortId(record.id),
 					reason: record.disconnectReason,
 				});
 			}

@@ -30,6 +30,8 @@ import { Header, negotiateProtocolVersion } from "../mcp/protocol";
 import { callerAuthInfo } from "../mcp/request-state";
 import type { ResourceSubscriptions } from "../mcp/server";
 import type { TrackedRequest } from "../mcp/tracking-transport";
+import { McpAttribute } from "../telemetry/attributes";
+import { logServedRequest } from "../telemetry/request-log";
 import { type ConnectionDeps, ConnectionSlot, requestedLogLevel } from "./session-connection";
 import { SessionEventStore } from "./session-event-store";
 import { shortId } from "./session-id";
@@ -115,7 +117,10 @@ export class McpSessionObject extends DurableObject<Env> {
 		}
 		if (this.#store.session() !== undefined) return null;
 		const record = createSession(call.sessionId, handshake, call.owner, now, call.timeoutSeconds);
-		log.info("session.created", this.#fields(record, { protocolVersion: record.protocolVersion }));
+		log.info(
+			"session.created",
+			this.#fields(record, { [McpAttribute.ProtocolVersion]: record.protocolVersion }),
+		);
 		this.#warm = true;
 		const response = await this.#serve(record, call, true);
 		// The row exists in D1 before the client learns the id, so per-user limits and
@@ -297,8 +302,17 @@ export class McpSessionObject extends DurableObject<Env> {
 			durationMs: done.durationMs,
 			status: done.status,
 			errorMessage: done.errorMessage,
+			traceparent: done.traceparent,
 		};
-		if (this.#store.session() === undefined) {
+		const session = this.#store.session();
+		logServedRequest({
+			...record,
+			era: "legacy",
+			jsonrpcId: done.jsonrpcId,
+			traceparent: done.traceparent,
+			protocolVersion: session?.protocolVersion ?? null,
+		});
+		if (session === undefined) {
 			// The session ended and was erased while this request was in flight.
 			this.#mirror.writeLateRow(record);
 			return;
@@ -352,7 +366,11 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	#fields(record: SessionRecord, extra: Record<string, string | number | boolean | null> = {}) {
-		return { session: shortId(record.id), clientType: record.clientType, ...extra };
+		return {
+			[McpAttribute.SessionId]: shortId(record.id),
+			clientType: record.clientType,
+			...extra,
+		};
 	}
 }
 
