@@ -5,6 +5,8 @@
  * completes, and the state refused with -32602 when it is tampered with,
  * expired, minted for another user, or echoed to another method.
  */
+
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createMcpHandler } from "@modelcontextprotocol/server";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -14,6 +16,7 @@ import {
 	requestStateCodec,
 } from "../src/mcp/request-state";
 import { createMcpServer } from "../src/mcp/server";
+import worker from "../src/worker";
 import type { JsonRpcMessage } from "./helpers/mcp";
 
 const MODERN = "2026-07-28";
@@ -97,6 +100,7 @@ function retry(tool: string, requestState: string, userId: string | null = "user
 
 afterEach(() => {
 	vi.useRealTimers();
+	vi.restoreAllMocks();
 });
 
 describe("input_required on the 2026-07-28 wire", () => {
@@ -198,13 +202,38 @@ describe("requestState that fails verification is refused with -32602", () => {
 });
 
 describe("the request-state key", () => {
-	it("must be set, and be at least 32 bytes", () => {
+	it("must be set, and be at least 32 bytes: a 503 for the client, what to fix in the log", () => {
+		const logged = vi.spyOn(console, "error").mockImplementation(() => {});
 		expect(() => requestStateCodec({ REQUEST_STATE_KEY: undefined })).toThrow(
+			expect.objectContaining({ status: 503, code: -32603 }),
+		);
+		expect(logged.mock.calls.at(-1)?.join(" ")).toMatch(
 			/REQUEST_STATE_KEY is not set.*wrangler secret put REQUEST_STATE_KEY/,
 		);
-		expect(() => requestStateCodec({ REQUEST_STATE_KEY: "short" })).toThrow(/at least 32 bytes/);
+		expect(() => requestStateCodec({ REQUEST_STATE_KEY: "short" })).toThrow(
+			expect.objectContaining({ status: 503 }),
+		);
+		expect(logged.mock.calls.at(-1)?.join(" ")).toMatch(/at least 32 bytes/);
 		expect(requestStateCodec(env)).toBe(
 			requestStateCodec({ REQUEST_STATE_KEY: env.REQUEST_STATE_KEY }),
 		);
+	});
+
+	it("a server without it answers every MCP POST 503 with a JSON-RPC error, and nothing is served", async () => {
+		vi.spyOn(console, "error").mockImplementation(() => {});
+		const request = new Request("http://localhost/mcp", {
+			method: "POST",
+			headers: {
+				"content-type": "application/json",
+				accept: "application/json, text/event-stream",
+			},
+			body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }),
+		});
+		const unkeyed = { ...env, REQUEST_STATE_KEY: undefined };
+		const incoming = request as Request<unknown, IncomingRequestCfProperties>;
+		const response = await worker.fetch(incoming, unkeyed, createExecutionContext());
+		expect(response.status).toBe(503);
+		expect(response.headers.get("mcp-session-id")).toBeNull();
+		expect(await response.json()).toMatchObject({ error: { code: -32603 } });
 	});
 });

@@ -23,6 +23,7 @@ import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { Header, isModernVersionHeader } from "../mcp/protocol";
+import { requestStateCodec } from "../mcp/request-state";
 import {
 	type JsonBody,
 	parseMessages,
@@ -46,6 +47,8 @@ type McpContext = Context<{ Bindings: Env }>;
 
 /** POST /mcp: one JSON-RPC message (or a batch, in 2025-03-26), in its era's lane. */
 export async function mcpPost(c: McpContext): Promise<Response> {
+	// A deployment without its requestState key answers 503 here, before any lane builds a server.
+	requestStateCodec(c.env);
 	const request = c.req.raw;
 	validateContentType(request);
 	const body = await readJsonBody(request);

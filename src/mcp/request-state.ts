@@ -17,6 +17,8 @@ import {
 	type RequestStateCodec,
 	type ServerContext,
 } from "@modelcontextprotocol/server";
+import { JsonRpcCode, McpHttpError } from "../errors";
+import { log } from "../log";
 
 /** How long a minted `requestState` stays valid (10 minutes, as long as the legacy shim waits for one answer). */
 export const REQUEST_STATE_TTL_SECONDS = 600;
@@ -58,12 +60,12 @@ export function requestStateCodec(env: Pick<Env, "REQUEST_STATE_KEY">): RequestS
 	const cached = codecs.get(key);
 	if (cached) return cached;
 	if (key === "") {
-		throw new Error(
+		throw misconfigured(
 			"REQUEST_STATE_KEY is not set. Deployed: `npx wrangler secret put REQUEST_STATE_KEY` with at least 32 random bytes (e.g. `openssl rand -base64 32`). Locally: `npm start` writes one to .dev.vars.",
 		);
 	}
 	if (new TextEncoder().encode(key).byteLength < MIN_KEY_BYTES) {
-		throw new Error(
+		throw misconfigured(
 			`REQUEST_STATE_KEY must be at least ${MIN_KEY_BYTES} bytes; generate one with \`openssl rand -base64 32\`.`,
 		);
 	}
@@ -74,6 +76,19 @@ export function requestStateCodec(env: Pick<Env, "REQUEST_STATE_KEY">): RequestS
 	});
 	codecs.set(key, codec);
 	return codec;
+}
+
+/**
+ * A 503 for a server deployed without its secret: what to fix goes to the
+ * log (every time, so it cannot be missed), the client reads a generic reason.
+ */
+function misconfigured(whatToFix: string): McpHttpError {
+	log.error("config.invalid", { setting: "REQUEST_STATE_KEY", fix: whatToFix });
+	return new McpHttpError(
+		503,
+		JsonRpcCode.InternalError,
+		"Service unavailable: the server is missing required configuration (its log names the setting)",
+	);
 }
 
 /**
