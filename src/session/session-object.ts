@@ -176,6 +176,22 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	/**
+	 * Makes an imported session live again (docs/export-format.md): stores its
+	 * record and arms its idle-expiry alarm, in an object that holds no session.
+	 * The next request restores its server from the record's handshake, as
+	 * after a restart. False when the object holds a session already, so an
+	 * import run twice changes nothing.
+	 */
+	async restore(record: SessionRecord): Promise<boolean> {
+		this.#checkName(record.id);
+		if (this.#store.session() !== undefined || record.status !== "active") return false;
+		this.#store.saveSession(record);
+		await this.#store.setAlarm(record.expiresAt, "expiry");
+		log.info("session.imported", this.#fields(record, { expiresAt: record.expiresAt }));
+		return true;
+	}
+
+	/**
 	 * Writes everything pending to D1 now and waits for it. Returns the number of
 	 * request rows still queued (0 when the mirror is current). For tests and admin tools.
 	 */
