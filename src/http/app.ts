@@ -15,6 +15,7 @@ import { createDashboardRoutes } from "../dashboard/dashboard-routes";
 import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
+import { createExportRoutes } from "./export-routes";
 import { healthRoute } from "./health-route";
 import { mcpDelete, mcpGet, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
 import { createMetricsRoutes } from "./metrics-routes";
@@ -42,6 +43,7 @@ export function createApp() {
 	app.route("/dashboard", createDashboardRoutes());
 	// Before `/api`: the metrics API also admits the dashboard's sign-in (src/dashboard/viewer.ts).
 	app.route("/api/metrics", createMetricsRoutes());
+	app.route("/api/sessions", createExportRoutes());
 	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);
