@@ -74,6 +74,7 @@ function page(title: string, body: string, status: number, headers?: HeadersInit
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · Archon MCP</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${ASSETS_PATH}/vendor/uPlot.min.css">
 <link rel="stylesheet" href="${ASSETS_PATH}/dashboard.css">
 </head>

@@ -385,6 +385,9 @@ async function search() {
 					rows,
 				),
 	);
+	// Says which search the list answers, for whoever waits for it (the browser test).
+	const results = document.getElementById("results");
+	if (results) results.dataset.query = state.query;
 }
 
 /**
@@ -506,7 +509,7 @@ function chartBox(id) {
  */
 function section(title, id, ...children) {
 	/** @type {Record<string, string>} */
-	const wide = ["kpis", "tools", "explorer"].includes(id) ? { class: "wide" } : {};
+	const wide = ["kpis", "clients", "tools", "explorer"].includes(id) ? { class: "wide" } : {};
 	return el(
 		"section",
 		{ "aria-labelledby": `${id}-title`, ...wide },
