@@ -1,10 +1,19 @@
 /**
- * Reading a conformance run: which server scenarios a requirement set scores
- * and which it only reports (`conformance list --requirements`), and how each
- * scenario went (the `checks.json` the suite writes per scenario).
+ * Reading a conformance run: which scenarios of one side a requirement set
+ * scores and which it only reports (`conformance list --requirements`), and
+ * how each scenario went (the `checks.json` the suite writes per scenario).
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+
+/** The side under test: the suite's `server` or `client` scenarios. */
+export type Role = "server" | "client";
+
+/** The heading of each side's scored scenarios in the listing. */
+const SCORED_HEADING: Readonly<Record<Role, RegExp>> = {
+	server: /^Server scenarios/,
+	client: /^Client scenarios/,
+};
 
 /** One check as the suite records it in `checks.json`. */
 interface ConformanceCheck {
@@ -13,7 +22,7 @@ interface ConformanceCheck {
 	readonly errorMessage?: string;
 }
 
-/** The server scenarios of one requirement set. */
+/** The scenarios of one side in one requirement set. */
 export interface RequirementSet {
 	/** Scenarios the revision requires: every one must pass. */
 	readonly scored: readonly string[];
@@ -30,44 +39,51 @@ export interface ScenarioResult {
 }
 
 /**
- * The server scenarios in the output of `conformance list --server
- * --requirements <revision>`: the "Server scenarios" section is scored; under
- * "Run and reported, but never scored", entries tagged `[server]` are not.
+ * The scenarios of `role` in the output of `conformance list --requirements
+ * <revision>`: its "Server scenarios" or "Client scenarios" section is
+ * scored; under "Run and reported, but never scored", entries tagged with
+ * the role (`[server]`, `[client]`) are not.
  */
-export function parseRequirementSet(listing: string): RequirementSet {
+export function parseRequirementSet(listing: string, role: Role): RequirementSet {
 	const scored: string[] = [];
 	const informational = new Map<string, string>();
-	let section: "none" | "server" | "other" | "unscored" = "none";
+	let section: "none" | "scored" | "other" | "unscored" = "none";
 	let kind = "";
 	for (const line of listing.split("\n")) {
-		if (/^Server scenarios/.test(line)) section = "server";
-		else if (/^Client scenarios/.test(line)) section = "other";
+		if (SCORED_HEADING[role].test(line)) section = "scored";
+		else if (/^(Server|Client) scenarios/.test(line)) section = "other";
 		else if (/^Run and reported, but never scored/.test(line)) section = "unscored";
 		const item = /^\s+- (\S+)(?: \[(\w+)\])?/.exec(line);
 		const heading = /^\s{2}([\w-]+) \(\d+\):/.exec(line);
 		if (heading?.[1]) kind = heading[1];
-		else if (item?.[1] && section === "server") scored.push(item[1]);
-		else if (item?.[1] && section === "unscored" && item[2] === "server") {
+		else if (item?.[1] && section === "scored") scored.push(item[1]);
+		else if (item?.[1] && section === "unscored" && item[2] === role) {
 			informational.set(item[1], kind);
 		}
 	}
 	return { scored, informational };
 }
 
-/** The result of every scenario that wrote `checks.json` under `resultsDir`, by scenario name. */
+/**
+ * The result of every scenario that wrote `checks.json` under `resultsDir`,
+ * by scenario name. Directories are `server-<scenario>-<timestamp>` and
+ * `<scenario>-<timestamp>`; a scenario name with a slash (`auth/basic-cimd`)
+ * is a directory one level down.
+ */
 export function readResults(resultsDir: string): Map<string, ScenarioResult> {
 	const results = new Map<string, ScenarioResult>();
-	for (const entry of readdirSync(resultsDir, { withFileTypes: true })) {
-		if (!entry.isDirectory()) continue;
+	for (const entry of readdirSync(resultsDir, { withFileTypes: true, recursive: true })) {
+		if (!entry.isFile() || entry.name !== "checks.json") continue;
 		let checks: ConformanceCheck[];
 		try {
-			const file = join(resultsDir, entry.name, "checks.json");
-			checks = JSON.parse(readFileSync(file, "utf8")) as ConformanceCheck[];
+			checks = JSON.parse(
+				readFileSync(join(entry.parentPath, entry.name), "utf8"),
+			) as ConformanceCheck[];
 		} catch {
 			continue;
 		}
-		// Directory names are `server-<scenario>-<timestamp>`.
-		const scenario = entry.name.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T.*$/, "");
+		const directory = entry.parentPath.slice(resultsDir.length + 1);
+		const scenario = directory.replace(/^server-/, "").replace(/-\d{4}-\d{2}-\d{2}T.*$/, "");
 		const failures = checks
 			.filter((check) => check.status === "FAILURE")
 			.map((check) => (check.errorMessage ? `${check.id}: ${check.errorMessage}` : check.id));

@@ -18,7 +18,7 @@ import { ANONYMOUS_LOOPBACK_VARS, DevServer } from "../lib/dev-server.ts";
 import { AuthServerFixture } from "./auth-server.ts";
 import { CheckRunner } from "./check-runner.ts";
 import { authChallenge } from "./checks/auth-challenge.ts";
-import { clientLibrary } from "./checks/client-library.ts";
+import { clientLibraryLegacy, clientLibraryModern } from "./checks/client-library.ts";
 import { clientSessionId } from "./checks/client-session-id.ts";
 import { d1Integrity } from "./checks/d1-integrity.ts";
 import { deleteSessionCheck } from "./checks/delete-session.ts";
@@ -47,7 +47,8 @@ const CHECKS = [
 	restartRecovery,
 	deleteSessionCheck,
 	d1Integrity,
-	clientLibrary,
+	clientLibraryLegacy,
+	clientLibraryModern,
 	inspectorCli,
 	modernClient,
 	legacyElicitation,

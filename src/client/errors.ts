@@ -2,12 +2,21 @@
  * The one error type the client throws. Its `code` is a local string code; a
  * JSON-RPC code from the wire, when there is one, travels apart in `rpcCode`,
  * so the two vocabularies never mix (the SDK reuses -32001 for its own
- * request timeout, while Archon sends -32001 for an unknown session).
+ * request timeout, while Archon sends -32001 for an unknown session). The
+ * SDK's own local errors (`SdkError`, string codes) are mapped here too.
  */
 
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { McpError } from "@modelcontextprotocol/sdk/types.js";
+import {
+	type CallToolResult,
+	InsufficientScopeError,
+	OAuthClientFlowError,
+	OAuthError,
+	ProtocolError,
+	SdkError,
+	SdkErrorCode,
+	SdkHttpError,
+	UnauthorizedError,
+} from "@modelcontextprotocol/client";
 
 /**
  * Why a client operation failed.
@@ -18,11 +27,19 @@ import { McpError } from "@modelcontextprotocol/sdk/types.js";
  * - `ABORTED`: the caller's `AbortSignal` fired.
  * - `CLOSED`: the client was closed before or during the operation.
  * - `HTTP`: the server answered with an HTTP error status (see `status`).
- * - `NETWORK`: no HTTP response at all (DNS, connection reset, offline).
+ * - `NETWORK`: no HTTP response at all (DNS, connection reset, offline), or
+ *   a response stream that ended before the answer.
  * - `PROTOCOL`: the server answered, but with a JSON-RPC error or a message
- *   the SDK could not accept (see `rpcCode`).
+ *   the SDK could not accept (see `rpcCode`), or the two sides share no
+ *   protocol version (`protocol: "2026-07-28"` against a 2025-era server).
  * - `TOOL`: a tool returned `isError: true` and the caller asked for it to
  *   throw (`throwOnToolError`); the result is in `toolResult`.
+ * - `UNAUTHORIZED`: the server answered 401 and a fresh token (from
+ *   `getToken`) did not help, or there was nothing to refresh; an OAuth
+ *   `authProvider` that needs the user (see `MCPClient.finishAuth`). The
+ *   server's `resource_metadata` URL, when it sent one, is in `resourceMetadataUrl`.
+ * - `INPUT_ROUNDS_EXCEEDED`: a 2026-07-28 server kept asking for input
+ *   (`input_required`) for more than `maxRounds` rounds.
  */
 export type MCPClientErrorCode =
 	| "SESSION_EXPIRED"
@@ -32,7 +49,9 @@ export type MCPClientErrorCode =
 	| "HTTP"
 	| "NETWORK"
 	| "PROTOCOL"
-	| "TOOL";
+	| "TOOL"
+	| "UNAUTHORIZED"
+	| "INPUT_ROUNDS_EXCEEDED";
 
 /** Facts an `MCPClientError` may carry besides its code and message. */
 export interface MCPClientErrorDetails {
@@ -44,6 +63,11 @@ export interface MCPClientErrorDetails {
 	readonly retryAfterMs?: number;
 	/** The tool result of a `TOOL` error. */
 	readonly toolResult?: CallToolResult;
+	/**
+	 * The protected-resource metadata URL from the server's `WWW-Authenticate`
+	 * challenge (RFC 9728), where a client finds the authorization server.
+	 */
+	readonly resourceMetadataUrl?: string;
 	/** The underlying error. */
 	readonly cause?: unknown;
 }
@@ -55,8 +79,8 @@ export interface MCPClientErrorDetails {
  * try {
  *   await client.callTool("health_check");
  * } catch (error) {
- *   if (error instanceof MCPClientError && error.code === "HTTP" && error.status === 401) {
- *     // refresh the token and try again
+ *   if (error instanceof MCPClientError && error.code === "UNAUTHORIZED") {
+ *     console.log("sign in first; metadata at", error.resourceMetadataUrl);
  *   }
  * }
  */
@@ -67,6 +91,7 @@ export class MCPClientError extends Error {
 	readonly rpcCode: number | undefined;
 	readonly retryAfterMs: number | undefined;
 	readonly toolResult: CallToolResult | undefined;
+	readonly resourceMetadataUrl: string | undefined;
 
 	constructor(code: MCPClientErrorCode, message: string, details: MCPClientErrorDetails = {}) {
 		super(message, details.cause === undefined ? undefined : { cause: details.cause });
@@ -75,6 +100,7 @@ export class MCPClientError extends Error {
 		this.rpcCode = details.rpcCode;
 		this.retryAfterMs = details.retryAfterMs;
 		this.toolResult = details.toolResult;
+		this.resourceMetadataUrl = details.resourceMetadataUrl;
 	}
 }
 
@@ -95,26 +121,74 @@ export function isMCPClientError(
 export const SESSION_NOT_FOUND_RPC_CODE = -32001;
 
 /**
- * Maps what the SDK threw to an `MCPClientError`. Aborts and timeouts are not
- * decided here: the SDK reports both as the same `McpError`, so the caller,
- * who owns the signals, checks them first.
+ * Key of the JSON-RPC `error.data` of the answer the client appends to a cut
+ * SSE stream (`response-stream.ts`); its value is the client's random mark,
+ * so a server cannot fake one.
  */
-export function toMCPClientError(error: unknown): MCPClientError {
-	if (error instanceof MCPClientError) return error;
-	if (error instanceof McpError) {
+export const STREAM_BREAK_DATA_KEY = "archonStreamBreak";
+
+/** True when `data` (a JSON-RPC error's data) marks the appended answer of the client with `mark`. */
+function isStreamBreak(data: unknown, mark: string): boolean {
+	return (
+		typeof data === "object" &&
+		data !== null &&
+		(data as Record<string, unknown>)[STREAM_BREAK_DATA_KEY] === mark
+	);
+}
+
+/** Most `cause` links followed when looking for an error this library threw. */
+const MAX_CAUSE_DEPTH = 5;
+
+/**
+ * Maps what the SDK threw to an `MCPClientError`. Aborts and timeouts are not
+ * decided here: the SDK reports both as the same error, so the caller, who
+ * owns the signals, checks them first.
+ */
+export function toMCPClientError(error: unknown, streamMark?: string): MCPClientError {
+	// Our fetch throws typed errors; the SDK may wrap them (a failed era probe, say).
+	const own = ownCause(error);
+	if (own) return own;
+	if (error instanceof ProtocolError && streamMark && isStreamBreak(error.data, streamMark)) {
+		return new MCPClientError("NETWORK", "The response stream ended before the answer", {
+			cause: error,
+		});
+	}
+	if (error instanceof ProtocolError) {
 		// A JSON-RPC error in a 200 response: -32001 on the wire still means "session not found".
 		const code = error.code === SESSION_NOT_FOUND_RPC_CODE ? "SESSION_EXPIRED" : "PROTOCOL";
 		return new MCPClientError(code, error.message, { rpcCode: error.code, cause: error });
 	}
-	if (error instanceof StreamableHTTPError) {
-		// The SDK uses code -1 for a response it could not read (wrong content type).
-		const status = error.code !== undefined && error.code > 0 ? error.code : undefined;
-		return new MCPClientError(status === undefined ? "PROTOCOL" : "HTTP", error.message, {
-			status,
+	if (error instanceof InsufficientScopeError) {
+		return new MCPClientError("HTTP", `HTTP 403: ${error.message}`, {
+			status: 403,
+			resourceMetadataUrl: error.resourceMetadataUrl?.href,
 			cause: error,
 		});
 	}
+	if (
+		error instanceof UnauthorizedError ||
+		error instanceof OAuthClientFlowError ||
+		error instanceof OAuthError ||
+		(error instanceof SdkError && error.code === SdkErrorCode.ClientHttpAuthentication)
+	) {
+		return new MCPClientError("UNAUTHORIZED", error.message, { status: 401, cause: error });
+	}
+	if (error instanceof SdkHttpError) {
+		return new MCPClientError("HTTP", error.message, { status: error.status, cause: error });
+	}
+	if (error instanceof SdkError && error.code === SdkErrorCode.InputRequiredRoundsExceeded) {
+		return new MCPClientError("INPUT_ROUNDS_EXCEEDED", error.message, { cause: error });
+	}
 	return new MCPClientError("PROTOCOL", describeError(error), { cause: error });
+}
+
+function ownCause(error: unknown): MCPClientError | undefined {
+	let current = error;
+	for (let depth = 0; depth < MAX_CAUSE_DEPTH && current instanceof Error; depth++) {
+		if (current instanceof MCPClientError) return current;
+		current = current.cause;
+	}
+	return undefined;
 }
 
 /** A short, log-safe description of an unknown thrown value. */

@@ -2,7 +2,7 @@
  * One-off helpers for scripts and health probes that need no long-lived client.
  */
 
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult } from "@modelcontextprotocol/client";
 import { type CallToolOptions, MCPClient } from "./mcp-client.js";
 import type { MCPClientOptions } from "./options.js";
 

@@ -2,6 +2,23 @@
  * The Archon MCP client: `import { MCPClient } from "archon-mcp-edge/client"`.
  * Runs on Node >= 20, in Workers and in browsers: web-standard APIs only.
  */
+
+export type {
+	AuthProvider,
+	CallToolResult,
+	CreateMessageRequestParams,
+	CreateMessageResult,
+	ElicitRequestParams,
+	ElicitResult,
+	GetPromptResult,
+	OAuthClientProvider,
+	Prompt,
+	ProtocolEra,
+	ReadResourceResult,
+	Resource,
+	Root,
+	Tool,
+} from "@modelcontextprotocol/client";
 export type { SleepFunction } from "./abort.js";
 export {
 	isMCPClientError,
@@ -11,6 +28,13 @@ export {
 } from "./errors.js";
 export type { ServerHealth } from "./health.js";
 export { callMcpTool, checkMcpHealth } from "./helpers.js";
+export type {
+	ElicitationHandler,
+	InputHandlers,
+	InputRequestContext,
+	RootsHandler,
+	SamplingHandler,
+} from "./input-handlers.js";
 export { type CallOptions, type CallToolOptions, MCPClient } from "./mcp-client.js";
 export {
 	type FetchFunction,
@@ -18,8 +42,10 @@ export {
 	MCP_CLIENT_DEFAULTS,
 	type MCPClientLogger,
 	type MCPClientOptions,
+	type ProtocolChoice,
 	type SessionChangeListener,
 	SILENT_LOGGER,
 } from "./options.js";
 export { RETRY_DEFAULTS, type RetryOptions } from "./retry.js";
-export { ARCHON_SESSION_HEADER } from "./session-fetch.js";
+export type { TokenProvider } from "./token-fetch.js";
+export { ARCHON_SESSION_HEADER } from "./transport-fetch.js";

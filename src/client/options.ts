@@ -3,8 +3,11 @@
  * that checks them, so a bad option fails at construction with a message
  * that says how to fix the call.
  */
-import type { SleepFunction } from "./abort.js";
+import type { AuthProvider, OAuthClientProvider } from "@modelcontextprotocol/client";
+import { type SleepFunction, sleep } from "./abort.js";
+import type { InputHandlers } from "./input-handlers.js";
 import { RETRY_DEFAULTS, type RetryOptions } from "./retry.js";
+import type { TokenProvider } from "./token-fetch.js";
 
 /** A `fetch`: the global one, a test double, or a wrapper that adds tracing. */
 export type FetchFunction = (input: string | URL, init?: RequestInit) => Promise<Response>;
@@ -24,15 +27,51 @@ export interface MCPClientLogger {
 	error(event: string, fields?: LogFields): void;
 }
 
+/**
+ * Which MCP era the client speaks.
+ *
+ * - `auto`: ask the server with `server/discover` and speak 2026-07-28 if it
+ *   answers, the 2025 era (`initialize`, a session) if not. The answer is
+ *   remembered per endpoint for the life of the process.
+ * - `2026-07-28`: that revision or nothing (`PROTOCOL` against a 2025-era server).
+ * - `legacy`: the 2025 era, without asking.
+ */
+export type ProtocolChoice = "auto" | "2026-07-28" | "legacy";
+
+/** The values `protocol` accepts. */
+const PROTOCOL_CHOICES: readonly ProtocolChoice[] = ["auto", "2026-07-28", "legacy"];
+
 /** Called when the session id changes: first handshake (`oldId` undefined), or a new session after expiry. */
 export type SessionChangeListener = (newId: string | undefined, oldId: string | undefined) => void;
 
 /** Options of `MCPClient`. Only `url` is required. */
-export interface MCPClientOptions extends Partial<RetryOptions> {
+export interface MCPClientOptions extends Partial<RetryOptions>, InputHandlers {
 	/** The MCP endpoint, e.g. `https://archon.example.com/mcp`. */
 	readonly url: string | URL;
+	/** Which era to speak; `auto` (the default) asks the server. */
+	readonly protocol?: ProtocolChoice;
 	/** Headers sent with every request, e.g. `{ Authorization: "Bearer …" }`. */
 	readonly headers?: Readonly<Record<string, string>>;
+	/**
+	 * Where to get a bearer token. Called before the first request; on a 401
+	 * it is called once more (one call for all the requests that failed with
+	 * the same token) and the request is sent again. Its token wins over an
+	 * `Authorization` in `headers`. Not together with `authProvider`.
+	 */
+	readonly getToken?: TokenProvider;
+	/**
+	 * An OAuth client provider (or the SDK's minimal `{ token }` provider),
+	 * handed to the SDK's transport as is, for interactive applications: on a
+	 * 401 the SDK discovers the authorization server, registers, and sends the
+	 * user to sign in; the operation then fails with `UNAUTHORIZED` until
+	 * `finishAuth` is called with the redirect's parameters.
+	 */
+	readonly authProvider?: AuthProvider | OAuthClientProvider;
+	/**
+	 * Most rounds of input (`input_required` results of a 2026-07-28 server)
+	 * one call may take before it fails with `INPUT_ROUNDS_EXCEEDED`.
+	 */
+	readonly maxRounds?: number;
 	/**
 	 * Longest time one operation may take, in milliseconds, including retries,
 	 * backoff and a re-initialize. Also bounds the handshake and `close()`.
@@ -64,15 +103,22 @@ export interface MCPClientOptions extends Partial<RetryOptions> {
 export const MCP_CLIENT_DEFAULTS = {
 	/** 30 seconds per operation, retries included. */
 	timeoutMs: 30_000,
+	protocol: "auto",
+	/** Rounds of `input_required` one call may take (the SDK's own default). */
+	maxRounds: 10,
 	clientName: "archon-mcp-client",
 	clientVersion: "0.1.0",
 	...RETRY_DEFAULTS,
 } as const;
 
 /** Options after defaults and checks; what the client runs on. */
-export interface ResolvedOptions extends RetryOptions {
+export interface ResolvedOptions extends RetryOptions, InputHandlers {
 	readonly url: URL;
+	readonly protocol: ProtocolChoice;
 	readonly headers: Readonly<Record<string, string>>;
+	readonly getToken: TokenProvider | undefined;
+	readonly authProvider: AuthProvider | OAuthClientProvider | undefined;
+	readonly maxRounds: number;
 	readonly timeoutMs: number;
 	readonly clientName: string;
 	readonly clientVersion: string;
@@ -81,7 +127,7 @@ export interface ResolvedOptions extends RetryOptions {
 	readonly logger: MCPClientLogger;
 	readonly onSessionChange: SessionChangeListener | undefined;
 	readonly random: () => number;
-	readonly sleep: SleepFunction | undefined;
+	readonly sleep: SleepFunction;
 }
 
 /** A logger that drops everything. */
@@ -97,7 +143,14 @@ export function resolveOptions(options: MCPClientOptions): ResolvedOptions {
 	const url = parseUrl(options.url);
 	const resolved: ResolvedOptions = {
 		url,
+		protocol: options.protocol ?? MCP_CLIENT_DEFAULTS.protocol,
 		headers: { ...options.headers },
+		getToken: options.getToken,
+		authProvider: options.authProvider,
+		maxRounds: options.maxRounds ?? MCP_CLIENT_DEFAULTS.maxRounds,
+		onElicitation: options.onElicitation,
+		onSampling: options.onSampling,
+		onRoots: options.onRoots,
 		timeoutMs: options.timeoutMs ?? MCP_CLIENT_DEFAULTS.timeoutMs,
 		clientName: options.clientName ?? MCP_CLIENT_DEFAULTS.clientName,
 		clientVersion: options.clientVersion ?? MCP_CLIENT_DEFAULTS.clientVersion,
@@ -107,7 +160,7 @@ export function resolveOptions(options: MCPClientOptions): ResolvedOptions {
 		logger: options.logger ?? SILENT_LOGGER,
 		onSessionChange: options.onSessionChange,
 		random: options.random ?? Math.random,
-		sleep: options.sleep,
+		sleep: options.sleep ?? sleep,
 		maxRetries: options.maxRetries ?? MCP_CLIENT_DEFAULTS.maxRetries,
 		initialDelayMs: options.initialDelayMs ?? MCP_CLIENT_DEFAULTS.initialDelayMs,
 		maxDelayMs: options.maxDelayMs ?? MCP_CLIENT_DEFAULTS.maxDelayMs,
@@ -118,6 +171,23 @@ export function resolveOptions(options: MCPClientOptions): ResolvedOptions {
 	requireNumber("initialDelayMs", resolved.initialDelayMs, 0);
 	requireNumber("maxDelayMs", resolved.maxDelayMs, resolved.initialDelayMs);
 	requireNumber("factor", resolved.factor, 1);
+	requireNumber("maxRounds", resolved.maxRounds, 1, true);
+	if (!PROTOCOL_CHOICES.includes(resolved.protocol)) {
+		throw new TypeError(
+			`MCPClient: protocol must be one of ${PROTOCOL_CHOICES.map((p) => `"${p}"`).join(", ")}; got "${String(resolved.protocol)}".`,
+		);
+	}
+	if (resolved.getToken && resolved.authProvider) {
+		throw new TypeError(
+			"MCPClient: pass getToken or authProvider, not both: getToken supplies bearer tokens you already have, authProvider runs OAuth.",
+		);
+	}
+	for (const name of ["getToken", "onElicitation", "onSampling", "onRoots"] as const) {
+		const value = options[name];
+		if (value !== undefined && typeof value !== "function") {
+			throw new TypeError(`MCPClient: ${name} must be a function; got ${typeof value}.`);
+		}
+	}
 	return resolved;
 }
 

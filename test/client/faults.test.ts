@@ -122,7 +122,21 @@ describe("transient failures", () => {
 });
 
 describe("client errors", () => {
-	it.each([400, 401, 403])("does not retry %i", async (status) => {
+	it("does not retry 401: UNAUTHORIZED, with the status", async () => {
+		const recorder = failFirst(1, isToolCall, () => errorResponse(401, "Unauthorized"));
+		const { delays, sleep } = sleepRecorder();
+		const client = testClient(recorder, { sleep });
+
+		await expect(client.callTool("session_info")).rejects.toMatchObject({
+			code: "UNAUTHORIZED",
+			status: 401,
+		});
+		expect(recorder.of("tools/call")).toHaveLength(1);
+		expect(delays).toEqual([]);
+		await client.close();
+	});
+
+	it.each([400, 403])("does not retry %i", async (status) => {
 		const recorder = failFirst(1, isToolCall, () => errorResponse(status, "Refused"));
 		const { delays, sleep } = sleepRecorder();
 		const client = testClient(recorder, { sleep });

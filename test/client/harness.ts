@@ -1,10 +1,11 @@
 /**
  * Shared pieces of the client tests: a fetch that reaches the Worker under
- * test and records every exchange (optionally answering some itself, to
- * inject faults), and readers of the D1 mirror.
+ * test (both lanes) and records every exchange (optionally answering some
+ * itself, to inject faults), and readers of the D1 mirror.
  */
 import { env, exports } from "cloudflare:workers";
 import { MCPClient, type MCPClientOptions } from "../../src/client/index";
+import { forgetAllVerdicts } from "../../src/client/protocol-verdicts";
 import { type SessionRowRaw, sessionRow } from "../helpers/d1";
 import { syncMirror } from "../helpers/mcp";
 
@@ -18,6 +19,10 @@ export interface Exchange {
 	readonly method: string;
 	/** JSON-RPC method of a POST body, e.g. `tools/call`. */
 	readonly rpcMethod: string | undefined;
+	/** JSON-RPC id of a POST body, when it is a request. */
+	readonly rpcId: string | number | undefined;
+	/** The parsed POST body. */
+	readonly body: RpcBody | undefined;
 	readonly headers: Headers;
 	readonly signal: AbortSignal | undefined;
 	/** HTTP status of the answer, or `error` when the fetch rejected. */
@@ -29,6 +34,13 @@ export interface Exchange {
  * an `Error` to reject with (a network failure), or undefined to pass it on.
  */
 export type Interceptor = (exchange: Exchange) => Response | Promise<Response> | Error | undefined;
+
+/** A JSON-RPC message as the tests read it. */
+export interface RpcBody {
+	readonly id?: string | number;
+	readonly method?: string;
+	readonly params?: Record<string, unknown> & { _meta?: Record<string, unknown> };
+}
 
 /** Sends a request to the Worker under test. */
 export function workerFetch(input: string | URL, init?: RequestInit): Promise<Response> {
@@ -45,9 +57,12 @@ export class RecordingFetch {
 	}
 
 	readonly fetch = async (input: string | URL, init: RequestInit = {}): Promise<Response> => {
+		const body = rpcBodyOf(init.body);
 		const exchange: Exchange = {
 			method: (init.method ?? "GET").toUpperCase(),
-			rpcMethod: rpcMethodOf(init.body),
+			rpcMethod: body?.method,
+			rpcId: body?.method === undefined ? undefined : body.id,
+			body,
 			headers: new Headers(init.headers),
 			signal: init.signal ?? undefined,
 		};
@@ -70,13 +85,21 @@ export class RecordingFetch {
 	}
 }
 
-/** A client on the Worker under test, with a name unique to the test so D1 rows can be found by it. */
+/** The two eras, as `protocol` values: the session lane and the modern lane of the Worker. */
+export const ERAS = ["legacy", "2026-07-28"] as const;
+
+/**
+ * A client on the Worker under test, with a name unique to the test so D1
+ * rows can be found by it. It speaks the 2025 era (the session lane) unless
+ * the test asks for another `protocol`: most client tests are about sessions.
+ */
 export function testClient(
 	fetch: RecordingFetch,
 	options: Partial<MCPClientOptions> = {},
 ): MCPClient {
 	return new MCPClient({
 		url: MCP_URL,
+		protocol: "legacy",
 		fetch: fetch.fetch,
 		clientName: uniqueClientName(),
 		// Retries never wait for real in these tests unless a test says otherwise.
@@ -121,10 +144,15 @@ export async function rowsOfClient(clientName: string): Promise<SessionRowRaw[]>
 	return results;
 }
 
-function rpcMethodOf(body: unknown): string | undefined {
+/** Forgets what earlier tests learned about each endpoint's era, so every test starts fresh. */
+export function forgetEras(): void {
+	forgetAllVerdicts();
+}
+
+function rpcBodyOf(body: unknown): RpcBody | undefined {
 	if (typeof body !== "string") return undefined;
 	try {
-		return (JSON.parse(body) as { method?: string }).method;
+		return JSON.parse(body) as RpcBody;
 	} catch {
 		return undefined;
 	}

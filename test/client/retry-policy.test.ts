@@ -30,6 +30,8 @@ describe("isTransient", () => {
 			"PROTOCOL",
 			"TOOL",
 			"SESSION_EXPIRED",
+			"UNAUTHORIZED",
+			"INPUT_ROUNDS_EXCEEDED",
 		] as const) {
 			expect(isTransient(new MCPClientError(code, "x"))).toBe(false);
 		}

@@ -22,7 +22,10 @@ describe("handshake", () => {
 	it("initializes on the first call, then reuses the session", async () => {
 		const recorder = new RecordingFetch();
 		const changes: [string | undefined, string | undefined][] = [];
-		const client = testClient(recorder, { onSessionChange: (id, old) => changes.push([id, old]) });
+		const client = testClient(recorder, {
+			protocol: "legacy",
+			onSessionChange: (id, old) => changes.push([id, old]),
+		});
 		expect(client.sessionId).toBeUndefined();
 		expect(recorder.exchanges).toHaveLength(0);
 
