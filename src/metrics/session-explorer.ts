@@ -93,16 +93,19 @@ export async function searchSessions(
 ): Promise<SessionSummary[]> {
 	const term = query.trim();
 	const contains = `%${escapeLike(term)}%`;
-	const rows = await db.all<SessionRowRaw>(sql`
+	// Two queries, not one with OR: each then keeps to its index (the key; the activity range).
+	const exact = await db.all<SessionRowRaw>(sql`
+		SELECT * FROM archon_mcp_sessions WHERE session_id = ${term}${userFilter(scope)}`);
+	const matching = await db.all<SessionRowRaw>(sql`
 		SELECT * FROM archon_mcp_sessions
-		WHERE (session_id = ${term}${userFilter(scope)})
-			OR (last_activity >= ${range.from} AND connected_at < ${range.to}${userFilter(scope)}
-				AND (${term} = '' OR session_id LIKE ${`${escapeLike(term)}%`} ESCAPE '\\'
-					OR user_email LIKE ${contains} ESCAPE '\\' OR client_name LIKE ${contains} ESCAPE '\\'
-					OR client_type LIKE ${contains} ESCAPE '\\'))
+		WHERE last_activity >= ${range.from} AND connected_at < ${range.to}${userFilter(scope)}
+			AND (${term} = '' OR session_id LIKE ${`${escapeLike(term)}%`} ESCAPE '\\'
+				OR user_email LIKE ${contains} ESCAPE '\\' OR client_name LIKE ${contains} ESCAPE '\\'
+				OR client_type LIKE ${contains} ESCAPE '\\')
 		ORDER BY last_activity DESC
 		LIMIT ${MAX_SEARCH_RESULTS}`);
-	return rows.map(summaryOf);
+	const rows = [...exact, ...matching.filter((row) => row.session_id !== term)];
+	return rows.slice(0, MAX_SEARCH_RESULTS).map(summaryOf);
 }
 
 /** The timeline of a session the scope may see, or undefined (unknown, or another user's). */

@@ -2,7 +2,9 @@
  * Aggregates of the session mirror (`archon_mcp_sessions`) over a bounded
  * time range: live sessions now and over time, the lifecycle counts (created,
  * resumed, revived, expired, terminated by reason) and sessions by user. Each
- * function is one D1 query; their plans are in docs/metrics.md.
+ * function is one or two D1 queries; their plans are in docs/metrics.md. A
+ * unary `+` on a column (`+era`, `+user_id`) keeps SQLite from choosing that
+ * column's index over the time range's, so every query stays bounded by it.
  */
 import { sql } from "drizzle-orm";
 import type { Database } from "../db/database";
@@ -64,7 +66,7 @@ export async function activeNow(
 			(SELECT count(*) FROM archon_mcp_sessions WHERE status = 'active'${userFilter(scope)}) AS sessions,
 			(SELECT count(DISTINCT coalesce(user_id, '') || char(31) || coalesce(client_name, ''))
 				FROM archon_mcp_requests
-				WHERE timestamp >= ${now - MODERN_ACTIVE_WINDOW_MS} AND era = 'modern'${userFilter(scope)}) AS clients`);
+				WHERE timestamp >= ${now - MODERN_ACTIVE_WINDOW_MS} AND +era = 'modern'${userFilter(scope)}) AS clients`);
 	return { legacySessions: row?.sessions ?? 0, modernClients: row?.clients ?? 0 };
 }
 
@@ -129,7 +131,7 @@ export async function lifecycleCounts(
 				WHERE r.method = 'initialize' AND r.era = 'legacy'
 					AND r.timestamp >= ${from} AND r.timestamp < ${to}${userFilter(scope, sql.raw("r.user_id"))}
 					AND EXISTS (SELECT 1 FROM archon_mcp_requests f
-						WHERE f.session_id = r.session_id AND f.method = 'initialize' AND f.timestamp < r.timestamp)
+						WHERE f.session_id = r.session_id AND +f.method = 'initialize' AND f.timestamp < r.timestamp)
 			) AS resumed,
 			(SELECT count(*) FROM archon_mcp_sessions
 				WHERE last_activity >= ${from}${userFilter(scope)}
@@ -168,7 +170,7 @@ export async function sessionsByUser(db: Database, range: TimeRange): Promise<Us
 			SELECT user_id, max(user_email) AS email, count(*) AS sessions, sum(status = 'active') AS active
 			FROM archon_mcp_sessions
 			WHERE last_activity >= ${range.from} AND connected_at < ${range.to}
-			GROUP BY user_id
+			GROUP BY +user_id
 		), r AS (
 			SELECT user_id, count(*) AS requests, sum(status = 'error') AS errors
 			FROM archon_mcp_requests
