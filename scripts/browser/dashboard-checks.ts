@@ -104,6 +104,10 @@ async function d1Totals(server: DevServer, aliceEmail: string) {
 		activeSessions: await count(
 			"SELECT count(*) AS n FROM archon_mcp_sessions WHERE status = 'active'",
 		),
+		sessions: await count("SELECT count(*) AS n FROM archon_mcp_sessions"),
+		modernClients: await count(
+			"SELECT count(DISTINCT coalesce(user_id, '') || '|' || coalesce(client_name, '')) AS n FROM archon_mcp_requests WHERE era = 'modern'",
+		),
 		healthChecks: await count(
 			"SELECT count(*) AS n FROM archon_mcp_requests WHERE method = 'tools/call' AND tool_name = 'health_check'",
 		),
@@ -202,6 +206,20 @@ export const adminDashboard: Check<BrowserContext> = {
 					Number(chart.modernRequests) === totals.modern &&
 					Number(chart.errors) === totals.errors,
 				`the requests chart holds ${JSON.stringify(chart)}, D1 has legacy ${totals.legacy}, modern ${totals.modern}, errors ${totals.errors}`,
+			);
+			const modernClients = await kpi(page, "modern-clients");
+			expect(
+				modernClients === totals.modernClients,
+				`the modern clients card shows ${modernClients}, D1 has ${totals.modernClients}`,
+			);
+			const sessions = await page.locator("#sessions-chart").evaluate((box) => ({
+				...(box as unknown as { dataset: Record<string, string> }).dataset,
+			}));
+			// Every session was opened in the last few minutes: the last bucket holds at least those live now, none more than all.
+			expect(
+				Number(sessions.lastActiveSessions) >= totals.activeSessions &&
+					Number(sessions.maxActiveSessions) <= totals.sessions,
+				`the sessions chart holds ${JSON.stringify(sessions)}, D1 has ${totals.activeSessions} live of ${totals.sessions}`,
 			);
 			expect(
 				(await page.locator("#requests-chart canvas").count()) > 0,

@@ -35,7 +35,7 @@ const HOST_SOURCE = /^https?:\/\/([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/;
  * `same-origin` they send this server's origin there, and still no referrer to
  * the client's redirect URI or anywhere else.
  */
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
 	"Content-Type": "text/html; charset=utf-8",
 	"Cache-Control": "no-store",
 	"X-Frame-Options": "DENY",

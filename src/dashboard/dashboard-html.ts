@@ -4,20 +4,16 @@
  * (`public/dashboard/assets/`). A strict CSP: scripts, styles and data from
  * this origin only, no inline script, no framing.
  */
-import { escapeHtml } from "../auth/authorize-html";
+import { escapeHtml, PAGE_HEADERS as SIGN_IN_PAGE_HEADERS } from "../auth/authorize-html";
 import { CSRF_FIELD } from "./sign-in-form";
 import type { Viewer } from "./viewer";
 
 /** Where the dashboard's static files are served. */
 export const ASSETS_PATH = "/dashboard/assets";
 
-/** Headers of every dashboard page. */
+/** Headers of every dashboard page: the sign-in page's (no caching, no framing), and its own CSP. */
 const PAGE_HEADERS = {
-	"Content-Type": "text/html; charset=utf-8",
-	"Cache-Control": "no-store",
-	"X-Frame-Options": "DENY",
-	"X-Content-Type-Options": "nosniff",
-	"Referrer-Policy": "same-origin",
+	...SIGN_IN_PAGE_HEADERS,
 	"Content-Security-Policy":
 		"default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
 } as const;
@@ -48,8 +44,8 @@ ${failed}
 
 /** The dashboard: a shell the script fills from the metrics API. */
 export function dashboardPage(viewer: Viewer): Response {
-	const who = viewer.principal
-		? `${escapeHtml(viewer.principal.email)} (${viewer.principal.role})`
+	const who = viewer.user
+		? `${escapeHtml(viewer.user.email)} (${viewer.user.role})`
 		: "local (auth off)";
 	const signOut = viewer.csrfToken
 		? `<form method="post" action="/dashboard/sign-out" class="sign-out"><input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(viewer.csrfToken)}"><button type="submit" class="secondary">Sign out</button></form>`

@@ -24,9 +24,12 @@ const CLEANUP_BATCH = 100;
 /** Attributes of every cookie this module sets. */
 const COOKIE_ATTRIBUTES = "Path=/; HttpOnly; Secure; SameSite=Strict";
 
+/** Who is signed in to the dashboard. */
+export type DashboardUser = Pick<Principal, "userId" | "email" | "role">;
+
 /** A verified dashboard sign-in: who, and the token its forms and API calls carry. */
 export interface DashboardSignIn {
-	readonly principal: Principal;
+	readonly user: DashboardUser;
 	readonly csrfToken: string;
 }
 
@@ -84,13 +87,7 @@ export async function findDashboardSession(
 	if (!row) return null;
 	return {
 		csrfToken: row.csrfToken,
-		principal: {
-			userId: row.userId,
-			email: row.email,
-			role: row.role,
-			credential: { kind: "api_token", id: "dashboard" },
-			sessionTimeoutSeconds: null,
-		},
+		user: { userId: row.userId, email: row.email, role: row.role },
 	};
 }
 

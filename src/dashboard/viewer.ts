@@ -9,13 +9,19 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bearerToken, principalFromApiToken } from "../auth/authenticate";
-import { type Principal, unauthorized } from "../auth/caller";
+import { unauthorized } from "../auth/caller";
 import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { isAuthOff } from "../http/auth-bypass";
 import { EVERYONE, type MetricsScope } from "../metrics/scope";
-import { findDashboardSession, readCookie, SESSION_COOKIE, sameSecret } from "./dashboard-session";
+import {
+	type DashboardUser,
+	findDashboardSession,
+	readCookie,
+	SESSION_COOKIE,
+	sameSecret,
+} from "./dashboard-session";
 
 /** The header a cookie-authenticated API call carries its CSRF token in. */
 export const CSRF_HEADER = "X-Archon-CSRF";
@@ -23,7 +29,7 @@ export const CSRF_HEADER = "X-Archon-CSRF";
 /** A caller of the dashboard or the metrics API. */
 export interface Viewer {
 	/** The signed-in user; null when auth is off on loopback. */
-	readonly principal: Principal | null;
+	readonly user: DashboardUser | null;
 	readonly isAdmin: boolean;
 	/** Whose data they see. */
 	readonly scope: MetricsScope;
@@ -58,10 +64,10 @@ export async function viewerOf<E extends { Bindings: Env }>(
 		if (cookieNeedsCsrf && !sameSecret(c.req.header(CSRF_HEADER) ?? "", signIn.csrfToken)) {
 			throw new McpHttpError(403, JsonRpcCode.ServerError, "Forbidden: missing CSRF token");
 		}
-		return viewerFor(signIn.principal, signIn.csrfToken);
+		return viewerFor(signIn.user, signIn.csrfToken);
 	}
 	if (isAuthOff(c.req.raw, readConfig(c.env))) {
-		return { principal: null, isAdmin: true, scope: EVERYONE, csrfToken: "" };
+		return { user: null, isAdmin: true, scope: EVERYONE, csrfToken: "" };
 	}
 	return null;
 }
@@ -87,12 +93,7 @@ export function requireAdmin(viewer: Viewer): void {
 	}
 }
 
-function viewerFor(principal: Principal, csrfToken: string): Viewer {
-	const isAdmin = principal.role === "admin";
-	return {
-		principal,
-		isAdmin,
-		scope: isAdmin ? EVERYONE : { userId: principal.userId },
-		csrfToken,
-	};
+function viewerFor(user: DashboardUser, csrfToken: string): Viewer {
+	const isAdmin = user.role === "admin";
+	return { user, isAdmin, scope: isAdmin ? EVERYONE : { userId: user.userId }, csrfToken };
 }

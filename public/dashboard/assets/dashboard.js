@@ -211,7 +211,10 @@ function drawSeries(series) {
 			{ label: "Legacy sessions", stroke: "#1f6feb", width: 2 },
 			{ label: "Modern clients", stroke: "#8250df", width: 2 },
 		],
-		{ "max-active-sessions": Math.max(0, ...buckets.map((b) => b.activeSessions)) },
+		{
+			"max-active-sessions": Math.max(0, ...buckets.map((b) => b.activeSessions)),
+			"last-active-sessions": buckets.at(-1)?.activeSessions ?? 0,
+		},
 	);
 	chart(
 		"requests-chart",
