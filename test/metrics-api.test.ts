@@ -79,7 +79,7 @@ beforeAll(async () => {
 			connectedMin: 40,
 			lastActivityMin: 45,
 			ended: { min: 46, reason: "revoked" },
-			metadata: { revivalCount: 1, revivedAt: START + 42 * MINUTE },
+			revivedMin: 42,
 		},
 	];
 	const requests: FixtureRequest[] = [];

@@ -25,7 +25,7 @@ import {
 } from "./command-types.ts";
 import { failure } from "./errors.ts";
 import { type Check, checkBearerToken, checkServerUrl } from "./inputs.ts";
-import type { ServerAccess } from "./live-sessions.ts";
+import type { ServerAccess } from "./server-api.ts";
 import { quote, Sql } from "./sql.ts";
 
 /** Longest the server may take to start answering an export or import (60 seconds). */

@@ -82,11 +82,11 @@ ${body}
 }
 
 /** A page that says what went wrong and links back to the sign-in form. */
-export function messagePage(status: number, message: string): Response {
+export function messagePage(status: number, message: string, headers?: HeadersInit): Response {
 	const body = `<main class="narrow">
 <h1>Archon MCP dashboard</h1>
 <p class="error" role="alert">${escapeHtml(message)}</p>
 <p><a href="/dashboard">Back to the dashboard</a></p>
 </main>`;
-	return page("Dashboard", body, status);
+	return page("Dashboard", body, status, headers);
 }

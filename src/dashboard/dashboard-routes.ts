@@ -6,9 +6,12 @@
  * `AUTH_MODE=off` honoured on loopback, the page opens without signing in.
  */
 import { Hono } from "hono";
-import { checkCredentials } from "../auth/sign-in";
+import { checkCredentials, signInAttempt } from "../auth/sign-in";
+import { countSignIn } from "../auth/sign-in-limits";
+import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { McpHttpError } from "../errors";
+import { retryAfter } from "../limits/rate-limits";
 import { log } from "../log";
 import { dashboardPage, messagePage, signInPage } from "./dashboard-html";
 import {
@@ -50,8 +53,20 @@ export function createDashboardRoutes() {
 		} catch (error) {
 			return refusedForm(error);
 		}
+		// The same failure limits as the OAuth sign-in page: per account and per network.
+		const attempt = signInAttempt(form);
+		const counted = await countSignIn(c.env.RATE_LIMITER, readConfig(c.env), c.req.raw, attempt);
+		if (!counted.allowed) {
+			log.warn("dashboard.sign_in_limited", {});
+			const minutes = Math.ceil(counted.decision.retryAfterSeconds / 60);
+			return messagePage(
+				429,
+				`Too many failed sign-ins for this account or from this network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+				retryAfter(counted.decision),
+			);
+		}
 		const db = openDatabase(c.env.DB);
-		const user = await checkCredentials(db, form);
+		const user = await checkCredentials(db, attempt);
 		if (!user) {
 			log.warn("dashboard.sign_in_failed", {});
 			const fresh = newSignInForm();
@@ -61,6 +76,7 @@ export function createDashboardRoutes() {
 				headers: { "Set-Cookie": fresh.cookie },
 			});
 		}
+		await counted.succeeded();
 		const { cookie } = await startDashboardSession(db, user, Date.now());
 		log.info("dashboard.signed_in", { user: user.userId, role: user.role });
 		return redirect(DashboardPath.Page, cookie);

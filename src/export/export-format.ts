@@ -70,6 +70,14 @@ const sessionSchema = z.strictObject({
 	user_id: text.nullable(),
 	user_email: text.nullable(),
 	metadata: z.record(z.string(), z.unknown()),
+	/** The level set with `logging/setLevel` (MCP's RFC 5424 severities), kept for revival. */
+	log_level: z
+		.enum(["debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"])
+		.nullable()
+		.default(null),
+	/** Times the session was revived after an idle expiry, and the latest time. */
+	revival_count: z.number().int().nonnegative().default(0),
+	revived_at: time.nullable().default(null),
 });
 
 const sessionLineSchema = z

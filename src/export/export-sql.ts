@@ -54,6 +54,9 @@ const SESSION_COLUMNS = [
 	"user_id",
 	"user_email",
 	"metadata",
+	"log_level",
+	"revival_count",
+	"revived_at",
 ] as const;
 
 const REQUEST_COLUMNS = [
@@ -132,6 +135,9 @@ export function insertSession(session: ExportedSession): Statement {
 		session.user_id,
 		session.user_email,
 		JSON.stringify(session.metadata),
+		session.log_level,
+		session.revival_count,
+		session.revived_at,
 	];
 	return {
 		sql: `INSERT INTO archon_mcp_sessions (${SESSION_COLUMNS.join(", ")}) VALUES (${placeholders(SESSION_COLUMNS.length)}) ON CONFLICT (session_id) DO NOTHING`,

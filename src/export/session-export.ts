@@ -149,6 +149,9 @@ function exportedSession(row: Row): ExportedSession {
 		user_id: textOrNull(row.user_id),
 		user_email: textOrNull(row.user_email),
 		metadata: parsedJson(row.metadata, {}) as Record<string, unknown>,
+		log_level: textOrNull(row.log_level) as ExportedSession["log_level"],
+		revival_count: Number(row.revival_count ?? 0),
+		revived_at: numberOrNull(row.revived_at),
 	};
 }
 

@@ -56,6 +56,9 @@ export function restoredRecord(live: LiveSession): SessionRecord {
 		disconnectReason: null,
 		userId: session.user_id,
 		userEmail: session.user_email,
+		...(session.log_level === null ? {} : { logLevel: session.log_level }),
+		revivalCount: session.revival_count,
+		revivedAt: session.revived_at,
 	};
 }
 

@@ -18,6 +18,7 @@ import {
 } from "@modelcontextprotocol/server";
 import { traceparentOf } from "../telemetry/trace-context";
 import { outcomeOf, type RequestOutcome } from "./request-outcome";
+import { cutChars, MAX_NAME_CHARS } from "./stored-strings";
 
 /** What a request that ended without a response is recorded with. */
 const CANCELLED = "Cancelled by the client";
@@ -73,8 +74,8 @@ export class TrackingTransport implements Transport {
 			if (isJSONRPCRequest(message) && !this.#muted) {
 				const name = message.method === "tools/call" ? message.params?.name : undefined;
 				this.#pending.set(message.id, {
-					method: message.method,
-					toolName: typeof name === "string" ? name : null,
+					method: cutChars(message.method, MAX_NAME_CHARS),
+					toolName: typeof name === "string" ? cutChars(name, MAX_NAME_CHARS) : null,
 					startedAt: this.#now(),
 					jsonrpcId: message.id,
 					traceparent: traceparentOf(message.params),

@@ -33,6 +33,8 @@ export interface SessionSummary {
 	readonly disconnectReason: DisconnectReason | null;
 	/** Requests served, from the session's own count (mirrored in its metadata). */
 	readonly requestCount: number;
+	/** Times it was revived after an idle expiry. */
+	readonly revivalCount: number;
 }
 
 /** One step of a session's life. */
@@ -78,6 +80,8 @@ interface SessionRowRaw {
 	disconnected_at: number | null;
 	disconnect_reason: DisconnectReason | null;
 	metadata: string | null;
+	revival_count: number;
+	revived_at: number | null;
 }
 
 /**
@@ -150,8 +154,9 @@ export async function sessionTimeline(
 
 /**
  * The events of a session, in time order: created at connect; resumed at
- * each `initialize` after the first; revived when its metadata records it
- * (issue 11); expired or terminated when it ended.
+ * each `initialize` after the first; revived at its latest revival (the row
+ * keeps only that one's time, and how many there were); expired or
+ * terminated when it ended.
  */
 function lifecycleOf(row: SessionRowRaw, requests: readonly TimelineRequest[]): LifecycleEvent[] {
 	const events: LifecycleEvent[] = [{ event: "created", at: row.connected_at, reason: null }];
@@ -161,8 +166,7 @@ function lifecycleOf(row: SessionRowRaw, requests: readonly TimelineRequest[]): 
 	for (const handshake of handshakes.slice(1)) {
 		events.push({ event: "resumed", at: handshake.timestamp, reason: null });
 	}
-	const revivedAt = metadataOf(row).revivedAt;
-	if (typeof revivedAt === "number") events.push({ event: "revived", at: revivedAt, reason: null });
+	if (row.revived_at !== null) events.push({ event: "revived", at: row.revived_at, reason: null });
 	if (row.disconnected_at !== null) {
 		const expired = row.disconnect_reason === "timeout";
 		events.push({
@@ -190,6 +194,7 @@ function summaryOf(row: SessionRowRaw): SessionSummary {
 		disconnectedAt: row.disconnected_at,
 		disconnectReason: row.disconnect_reason,
 		requestCount: typeof requestCount === "number" ? requestCount : 0,
+		revivalCount: row.revival_count,
 	};
 }
 

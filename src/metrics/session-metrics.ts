@@ -31,10 +31,7 @@ export interface LifecycleCounts {
 	readonly created: number;
 	/** `initialize` again in a live session (same id, history kept). */
 	readonly resumed: number;
-	/**
-	 * Idle-expired sessions brought back (issue 11, not built yet): read from
-	 * `revivedAt` in the session row's metadata, so 0 until revival records it.
-	 */
+	/** Idle-expired sessions brought back by a request, whose latest revival (`revived_at`) is in the range. */
 	readonly revived: number;
 	/** Ended by idle timeout. */
 	readonly expired: number;
@@ -135,8 +132,7 @@ export async function lifecycleCounts(
 			) AS resumed,
 			(SELECT count(*) FROM archon_mcp_sessions
 				WHERE last_activity >= ${from}${userFilter(scope)}
-					AND json_extract(metadata, '$.revivedAt') >= ${from}
-					AND json_extract(metadata, '$.revivedAt') < ${to}) AS revived`);
+					AND revived_at >= ${from} AND revived_at < ${to}) AS revived`);
 	const ended = await db.all<{ reason: DisconnectReason | null; n: number }>(sql`
 		SELECT disconnect_reason AS reason, count(*) AS n FROM archon_mcp_sessions
 		WHERE disconnected_at >= ${from} AND disconnected_at < ${to}${userFilter(scope)}

@@ -19,6 +19,8 @@ export interface FixtureSession {
 	readonly lastActivityMin: number;
 	readonly ended?: { readonly min: number; readonly reason: string };
 	readonly metadata?: Record<string, unknown>;
+	/** Minute of the latest revival, if the session was revived once. */
+	readonly revivedMin?: number;
 }
 
 /** A request row to write; `atMs` is milliseconds after the fixture's start. */
@@ -46,8 +48,8 @@ export async function writeHistory(
 		env.DB.prepare(
 			`INSERT INTO archon_mcp_sessions (session_id, client_type, client_name, client_version,
 				client_capabilities, protocol_version, connected_at, last_activity, disconnected_at, status,
-				disconnect_reason, total_duration, user_id, user_email, metadata)
-			VALUES (?, ?, ?, '1.0.0', '{}', '2025-11-25', ?, ?, ?, ?, ?, NULL, ?, ?, ?)`,
+				disconnect_reason, total_duration, user_id, user_email, metadata, revival_count, revived_at)
+			VALUES (?, ?, ?, '1.0.0', '{}', '2025-11-25', ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?)`,
 		).bind(
 			s.id,
 			s.clientType,
@@ -60,6 +62,8 @@ export async function writeHistory(
 			s.userId,
 			s.email,
 			JSON.stringify({ handshakeCount: 1, requestCount: 0, timeoutSeconds: 600, ...s.metadata }),
+			s.revivedMin === undefined ? 0 : 1,
+			s.revivedMin === undefined ? null : start + s.revivedMin * MINUTE,
 		),
 	);
 	for (const r of requests) {

@@ -10,6 +10,5 @@ CREATE TABLE `archon_dashboard_sessions` (
 CREATE INDEX `idx_archon_dashboard_sessions_user` ON `archon_dashboard_sessions` (`user_id`);--> statement-breakpoint
 CREATE INDEX `idx_archon_dashboard_sessions_expires` ON `archon_dashboard_sessions` (`expires_at`);--> statement-breakpoint
 ALTER TABLE `archon_mcp_requests` ADD `traceparent` text;--> statement-breakpoint
-CREATE INDEX `idx_archon_mcp_requests_time_era_status` ON `archon_mcp_requests` (`timestamp`,`era`,`status`);--> statement-breakpoint
 CREATE INDEX `idx_archon_mcp_sessions_disconnected_at` ON `archon_mcp_sessions` (`disconnected_at`);--> statement-breakpoint
 CREATE INDEX `idx_archon_mcp_sessions_last_activity` ON `archon_mcp_sessions` (`last_activity`);
