@@ -1,7 +1,8 @@
 /**
  * Structured JSON logs, one object per line, which Workers Logs and
  * `wrangler tail` index by field. Callers pass ids and counts, never a secret
- * or a request body.
+ * or a request body, and name fields with OpenTelemetry's MCP attributes
+ * where one applies (`src/telemetry/attributes.ts`).
  */
 
 /** Severity of a log line. */
@@ -21,7 +22,7 @@ function write(level: LogLevel, event: string, fields: LogFields): void {
  * The server's logger.
  *
  * @example
- * log.info("session.created", { session: shortId(id), clientType: "Cursor" });
+ * log.info("session.created", { [McpAttribute.SessionId]: shortId(id), clientType: "Cursor" });
  */
 export const log = {
 	debug: (event: string, fields: LogFields = {}) => write("debug", event, fields),

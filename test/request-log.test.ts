@@ -84,6 +84,11 @@ describe("migration 0002 (era-aware request log)", () => {
 		await env.DB.prepare(
 			"INSERT INTO archon_mcp_requests (request_id, era, method, timestamp, duration_ms, status) VALUES ('r-new', 'modern', 'ping', 3, 1, 'success')",
 		).run();
+		// The later migrations' changes to the table come back, for the tests after this one.
+		const later = env.TEST_MIGRATIONS.slice(3).flatMap((migration) => migration.queries);
+		for (const query of later.filter((q) => q.includes("`archon_mcp_requests`"))) {
+			await env.DB.prepare(query).run();
+		}
 	});
 });
 

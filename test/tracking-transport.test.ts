@@ -62,6 +62,8 @@ describe("TrackingTransport", () => {
 				durationMs: 25,
 				status: "success",
 				errorMessage: null,
+				jsonrpcId: 1,
+				traceparent: null,
 			},
 		]);
 		expect(inner.sent).toHaveLength(2);

@@ -30,6 +30,8 @@ export interface CommandSpec {
 	readonly exclusive?: ReadonlyArray<readonly string[]>;
 	/** Groups of flags of which exactly one must be given. */
 	readonly oneOf?: ReadonlyArray<readonly string[]>;
+	/** One argument without `--` the command takes (e.g. a file), kept in the flags under `name`. */
+	readonly operand?: { readonly name: string; readonly description: string };
 	/** A full example call, shown in the command's help. */
 	readonly example: string;
 }
@@ -105,7 +107,13 @@ function readFlags(
 	const flags = new Map<string, string>();
 	for (let i = 0; i < tokens.length; i++) {
 		const token = tokens[i] ?? "";
-		if (!token.startsWith("--")) throw usageError(`unexpected argument "${token}"`, usage);
+		if (!token.startsWith("--")) {
+			if (!spec.operand || flags.has(spec.operand.name)) {
+				throw usageError(`unexpected argument "${token}"`, usage);
+			}
+			flags.set(spec.operand.name, token);
+			continue;
+		}
 		const equals = token.indexOf("=");
 		const name = token.slice(2, equals === -1 ? undefined : equals);
 		const flag = known[name];
@@ -144,6 +152,9 @@ function checkCombinations(
 ): void {
 	for (const [name, flag] of Object.entries(known)) {
 		if (flag.required && !flags.has(name)) throw usageError(`--${name} is required`, usage);
+	}
+	if (spec.operand && !flags.has(spec.operand.name)) {
+		throw usageError(`${spec.operand.name.toUpperCase()} is required`, usage);
 	}
 	for (const group of spec.exclusive ?? []) {
 		if (group.filter((name) => flags.has(name)).length > 1) {
@@ -187,11 +198,15 @@ export function commandUsage(
 			return flag.required ? text : `[${text}]`;
 		})
 		.join(" ");
+	const operand = spec.operand ? ` ${spec.operand.name.toUpperCase()}` : "";
 	return [
-		`Usage: npm run admin -- ${spec.name} ${synopsis}`.trimEnd(),
+		`Usage: npm run admin -- ${spec.name}${operand} ${synopsis}`.trimEnd(),
 		"",
 		spec.summary,
 		"",
+		...(spec.operand
+			? [`${spec.operand.name.toUpperCase()}: ${spec.operand.description}`, ""]
+			: []),
 		"Flags:",
 		...flagLines({ ...spec.flags, ...globalFlags }),
 		"",

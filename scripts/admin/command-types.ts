@@ -25,12 +25,18 @@ export interface AdminContext {
 	readonly readStdin: () => Promise<string>;
 	/** `ARCHON_ADMIN_TOKEN` from the environment, if set. */
 	readonly adminTokenFromEnv: string | undefined;
+	/** Writes to standard output as the command goes, for output too large to hold (an export). */
+	readonly write: (text: string) => void;
+	/** The bytes of a file, streamed (an import); a missing file fails when read. */
+	readonly openFile: (path: string) => AsyncIterable<Uint8Array>;
 }
 
 /** A command's result: JSON for `--json`, lines of text otherwise. */
 export interface CommandOutput {
 	readonly json: unknown;
 	readonly text: readonly string[];
+	/** True when the command wrote its output itself (through `write`): nothing more is printed. */
+	readonly streamed?: boolean;
 }
 
 /** A command: its spec (flags, help) and what it does. */

@@ -4,6 +4,7 @@
 import { clientTimeout } from "./client-commands.ts";
 import type { AdminCommand } from "./command-types.ts";
 import { grantList, grantRevoke } from "./grant-commands.ts";
+import { sessionsExport, sessionsImport } from "./session-commands.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./token-commands.ts";
 import { userAdd, userDisable, userEnable, userList, userPassword } from "./user-commands.ts";
 
@@ -20,4 +21,6 @@ export const COMMANDS: readonly AdminCommand[] = [
 	grantList,
 	grantRevoke,
 	clientTimeout,
+	sessionsExport,
+	sessionsImport,
 ];

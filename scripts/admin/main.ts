@@ -45,6 +45,8 @@ function makeContext(api: NodeApi, target: D1Target): AdminContext {
 		newId: () => crypto.randomUUID(),
 		readStdin,
 		adminTokenFromEnv: api.process.env.ARCHON_ADMIN_TOKEN,
+		write: (text) => api.process.stdout.write(text),
+		openFile: (path) => api.createReadStream(api.resolvePath(callerDirectory, path)),
 	};
 }
 

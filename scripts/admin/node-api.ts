@@ -37,6 +37,8 @@ export interface NodeProcess {
 /** The Node APIs in use. */
 export interface NodeApi {
 	readonly execFile: ExecFile;
+	/** `fs.createReadStream`: a file's bytes, in chunks. */
+	readonly createReadStream: (path: string) => AsyncIterable<Uint8Array>;
 	readonly fileURLToPath: (url: string) => string;
 	readonly resolvePath: (...paths: string[]) => string;
 	readonly process: NodeProcess;
@@ -50,14 +52,16 @@ export interface NodeApi {
  */
 export async function loadNodeApi(): Promise<NodeApi> {
 	const load = (specifier: string): Promise<Record<string, unknown>> => import(specifier);
-	const [childProcess, url, path, processModule] = await Promise.all([
+	const [childProcess, fs, url, path, processModule] = await Promise.all([
 		load("node:child_process"),
+		load("node:fs"),
 		load("node:url"),
 		load("node:path"),
 		load("node:process"),
 	]);
 	return {
 		execFile: childProcess.execFile as ExecFile,
+		createReadStream: fs.createReadStream as NodeApi["createReadStream"],
 		fileURLToPath: url.fileURLToPath as NodeApi["fileURLToPath"],
 		resolvePath: path.resolve as NodeApi["resolvePath"],
 		process: processModule.default as NodeProcess,

@@ -52,7 +52,9 @@ export async function runAdmin(
 			persistTo: flags.get("persist-to"),
 		});
 		const result = await command.run(flags, context);
-		output.out(flags.has("json") ? JSON.stringify(result.json, null, 2) : result.text.join("\n"));
+		if (!result.streamed) {
+			output.out(flags.has("json") ? JSON.stringify(result.json, null, 2) : result.text.join("\n"));
+		}
 		return 0;
 	} catch (error) {
 		if (!(error instanceof AdminError)) throw error;

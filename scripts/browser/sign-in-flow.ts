@@ -43,6 +43,8 @@ export interface BrowserContext {
 	readonly callback: CallbackServer;
 	readonly browser: Browser;
 	readonly alice: SignInUser;
+	/** An admin, for the dashboard. */
+	readonly admin: SignInUser;
 }
 
 /** The buttons of the sign-in page, by the `decision` they send. */

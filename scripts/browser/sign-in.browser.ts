@@ -1,6 +1,6 @@
 /**
- * `npm run test:browser`: OAuth sign-in on `/authorize` in a real browser,
- * Debian's Chromium driven by playwright-core. Starts `wrangler dev` with auth
+ * `npm run test:browser`: OAuth sign-in on `/authorize` and the dashboard in a
+ * real browser, Debian's Chromium driven by playwright-core. Starts `wrangler dev` with auth
  * required on a free loopback port with throwaway state, a user with a
  * password and an API token made by the admin command, and a local callback
  * server for the client's redirect URI. Prints `PASS <name>` / `FAIL <name>:
@@ -9,13 +9,16 @@
  *
  * What this proves that the workerd tests cannot: the headers a browser sends
  * by itself (`Origin` with the form's POST) and the policies it enforces
- * (CSP `form-action` on the redirect after the form).
+ * (CSP `form-action` on the redirect after the form, `script-src 'self'` on
+ * the dashboard, its `__Host-` cookies on loopback), and that the dashboard's
+ * script draws what D1 holds (`dashboard-checks.ts`).
  */
 import { DevServer } from "../lib/dev-server.ts";
 import { provision } from "../live/auth-server.ts";
 import { CheckRunner } from "../live/check-runner.ts";
 import { launchChromium, resetShots, SHOTS_DIR } from "./browser.ts";
 import { CallbackServer } from "./callback-server.ts";
+import { adminDashboard, memberDashboard } from "./dashboard-checks.ts";
 import {
 	denyReachesCallback,
 	foreignOriginRefused,
@@ -26,8 +29,8 @@ import {
 } from "./sign-in-checks.ts";
 import type { BrowserContext, SignInUser } from "./sign-in-flow.ts";
 
-/** Hard limit for the whole suite, start-up included (4 minutes). */
-const SUITE_DEADLINE_MS = 240_000;
+/** Hard limit for the whole suite, start-up included (5 minutes). */
+const SUITE_DEADLINE_MS = 300_000;
 
 /** The checks, in order. */
 const CHECKS = [
@@ -37,6 +40,8 @@ const CHECKS = [
 	denyReachesCallback,
 	foreignOriginRefused,
 	invalidRequestPage,
+	adminDashboard,
+	memberDashboard,
 ] as const;
 
 /** The user who signs in; the admin command adds her with this password and creates her a token. */
@@ -45,6 +50,14 @@ const ALICE = {
 	name: "Alice Browser",
 	role: "member",
 	password: "correct horse battery staple",
+} as const;
+
+/** The admin who reads the dashboard. */
+const ADMIN = {
+	email: "ada@example.com",
+	name: "Ada Admin",
+	role: "admin",
+	password: "analytical engine notes",
 } as const;
 
 async function main(): Promise<number> {
@@ -78,9 +91,12 @@ async function main(): Promise<number> {
 			`wrangler dev (auth required) pid ${server.value.pid} on ${server.value.origin}; chromium ${browser.value.version()}; callback on ${callback.value.origin}`,
 		);
 		let alice: SignInUser;
+		let admin: SignInUser;
 		try {
 			const made = await provision(server.value, ALICE);
 			alice = { email: made.email, password: ALICE.password, token: made.token };
+			const boss = await provision(server.value, ADMIN);
+			admin = { email: boss.email, password: ADMIN.password, token: boss.token };
 		} catch (error) {
 			runner.abort(`the admin command failed: ${reasonOf(error)}`);
 			return 1;
@@ -90,6 +106,7 @@ async function main(): Promise<number> {
 			browser: browser.value,
 			callback: callback.value,
 			alice,
+			admin,
 		});
 		console.log(`screenshots in ${SHOTS_DIR}`);
 		if (failed > 0) console.error(`server log (last lines):\n${server.value.logTail()}`);

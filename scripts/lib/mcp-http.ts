@@ -122,9 +122,12 @@ export function postModern(
 	request: JsonRpcMessage,
 	client: ClientInfo,
 	signal?: AbortSignal,
+	bearerToken?: string,
 ): Promise<McpReply> {
 	const message = modernRequest(request, client);
-	return postJsonRpc(url, message, modernHeaders(message), signal);
+	const headers = modernHeaders(message);
+	if (bearerToken !== undefined) headers.authorization = `Bearer ${bearerToken}`;
+	return postJsonRpc(url, message, headers, signal);
 }
 
 /**

@@ -35,7 +35,7 @@ const HOST_SOURCE = /^https?:\/\/([a-z0-9-]+\.)*[a-z0-9-]+(:\d{1,5})?$/;
  * `same-origin` they send this server's origin there, and still no referrer to
  * the client's redirect URI or anywhere else.
  */
-const PAGE_HEADERS = {
+export const PAGE_HEADERS = {
 	"Content-Type": "text/html; charset=utf-8",
 	"Cache-Control": "no-store",
 	"X-Frame-Options": "DENY",
@@ -207,6 +207,7 @@ function actions(decision: string, label: string): string {
 	return `<div class="actions"><button class="primary" type="submit" name="decision" value="${decision}">${label}</button><button class="secondary" type="submit" name="decision" value="deny" formnovalidate>Deny</button></div>`;
 }
 
-function escapeHtml(value: string): string {
+/** `value` safe inside HTML text and double-quoted attributes. */
+export function escapeHtml(value: string): string {
 	return value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 }

@@ -75,13 +75,15 @@ async function pbkdf2(password: string, salt: Uint8Array, iterations: number): P
 	return new Uint8Array(bits);
 }
 
-function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
+/** True when `a` and `b` are equal, in time that does not depend on where they differ. */
+export function constantTimeEqual(a: Uint8Array, b: Uint8Array): boolean {
 	let difference = a.length ^ b.length;
 	for (let i = 0; i < Math.max(a.length, b.length); i++) difference |= (a[i] ?? 0) ^ (b[i] ?? 0);
 	return difference === 0;
 }
 
-function base64url(bytes: Uint8Array): string {
+/** `bytes` in base64url without padding (RFC 4648 §5). */
+export function base64url(bytes: Uint8Array): string {
 	let binary = "";
 	for (const byte of bytes) binary += String.fromCharCode(byte);
 	return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");

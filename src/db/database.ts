@@ -5,10 +5,11 @@
 import { is } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
+import * as dashboardSchema from "./dashboard-schema";
 import * as identitySchema from "./identity-schema";
 import * as mirrorSchema from "./schema";
 
-const schema = { ...mirrorSchema, ...identitySchema };
+const schema = { ...mirrorSchema, ...identitySchema, ...dashboardSchema };
 
 /** The typed database of this server. */
 export type Database = DrizzleD1Database<typeof schema>;

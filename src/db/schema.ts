@@ -67,6 +67,9 @@ export const mcpSessions = sqliteTable(
 		index("idx_archon_mcp_sessions_status_activity").on(table.status, table.lastActivity),
 		index("idx_archon_mcp_sessions_connected_at").on(table.connectedAt),
 		index("idx_archon_mcp_sessions_user_status").on(table.userId, table.status, table.lastActivity),
+		// Metrics (docs/metrics.md): sessions ended in a time range, and the explorer's newest-first scan.
+		index("idx_archon_mcp_sessions_disconnected_at").on(table.disconnectedAt),
+		index("idx_archon_mcp_sessions_last_activity").on(table.lastActivity),
 	],
 );
 
@@ -98,6 +101,8 @@ export const mcpRequests = sqliteTable(
 		clientVersion: text("client_version"),
 		/** The revision the request was served at (the session's, or the request's own). */
 		protocolVersion: text("protocol_version"),
+		/** W3C `traceparent` the client sent in the request's `_meta` (OpenTelemetry MCP context propagation); null without one. */
+		traceparent: text("traceparent"),
 	},
 	(table) => [
 		index("idx_archon_mcp_requests_session_time").on(table.sessionId, table.timestamp),

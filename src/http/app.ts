@@ -11,11 +11,14 @@ import {
 	showAuthorizePage,
 	submitAuthorizePage,
 } from "../auth/authorize-page";
+import { createDashboardRoutes } from "../dashboard/dashboard-routes";
 import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
+import { createExportRoutes } from "./export-routes";
 import { healthRoute } from "./health-route";
 import { mcpDelete, mcpGet, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
+import { createMetricsRoutes } from "./metrics-routes";
 
 /** Creates the app. The Worker entry default-exports one instance. */
 export function createApp() {
@@ -37,6 +40,10 @@ export function createApp() {
 	app.get("/authorize", showAuthorizePage);
 	app.post("/authorize", submitAuthorizePage);
 	app.all("/authorize", authorizeMethodNotAllowed);
+	app.route("/dashboard", createDashboardRoutes());
+	// Before `/api`: the metrics API also admits the dashboard's sign-in (src/dashboard/viewer.ts).
+	app.route("/api/metrics", createMetricsRoutes());
+	app.route("/api/sessions", createExportRoutes());
 	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);

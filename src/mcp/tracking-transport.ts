@@ -16,6 +16,7 @@ import {
 	type MessageExtraInfo,
 	type RequestId,
 } from "@modelcontextprotocol/server";
+import { traceparentOf } from "../telemetry/trace-context";
 import { outcomeOf, type RequestOutcome } from "./request-outcome";
 import { cutChars, MAX_NAME_CHARS } from "./stored-strings";
 
@@ -30,12 +31,18 @@ export interface TrackedRequest extends RequestOutcome {
 	/** Epoch ms at which the request arrived. */
 	readonly startedAt: number;
 	readonly durationMs: number;
+	/** The request's JSON-RPC id. */
+	readonly jsonrpcId: RequestId;
+	/** The client's W3C `traceparent` from `params._meta`, or null. */
+	readonly traceparent: string | null;
 }
 
 interface Pending {
 	readonly method: string;
 	readonly toolName: string | null;
 	readonly startedAt: number;
+	readonly jsonrpcId: RequestId;
+	readonly traceparent: string | null;
 }
 
 /** Wraps `inner`, calling `onDone` once per request with its outcome. */
@@ -70,6 +77,8 @@ export class TrackingTransport implements Transport {
 					method: cutChars(message.method, MAX_NAME_CHARS),
 					toolName: typeof name === "string" ? cutChars(name, MAX_NAME_CHARS) : null,
 					startedAt: this.#now(),
+					jsonrpcId: message.id,
+					traceparent: traceparentOf(message.params),
 				});
 			} else if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
 				// The SDK drops the result of a cancelled request, so no response will come.

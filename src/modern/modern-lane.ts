@@ -29,6 +29,8 @@ import { callerAuthInfo } from "../mcp/request-state";
 import { createMcpServer } from "../mcp/server";
 import { cutChars, MAX_CLIENT_FIELD_CHARS, MAX_NAME_CHARS } from "../mcp/stored-strings";
 import type { RequestCaller } from "../mcp/tool-context";
+import { logServedRequest } from "../telemetry/request-log";
+import { traceparentOf } from "../telemetry/trace-context";
 import { observeOutcome } from "./response-outcome";
 import { rowWriterFor, type WaitUntil } from "./row-writer";
 
@@ -110,7 +112,19 @@ export async function serveModern(
 			clientName: caller.clientName,
 			clientVersion: caller.clientVersion,
 			protocolVersion: caller.protocolVersion,
+			traceparent: logged.traceparent,
 		};
+		logServedRequest({
+			era: "modern",
+			sessionId: null,
+			method: logged.method,
+			toolName: logged.toolName,
+			jsonrpcId: logged.id,
+			protocolVersion: caller.protocolVersion,
+			durationMs: row.durationMs,
+			status: outcome.status,
+			traceparent: logged.traceparent,
+		});
 		rowWriterFor(call.env.DB).add(row, call.waitUntil);
 		queued.resolve();
 	});
@@ -121,11 +135,14 @@ interface LoggedRequest {
 	readonly id: RequestId | null;
 	readonly method: string;
 	readonly toolName: string | null;
+	/** The client's W3C `traceparent` from `params._meta`, or null. */
+	readonly traceparent: string | null;
 }
 
 function loggedRequestOf(body: unknown): LoggedRequest | undefined {
 	if (body === undefined) return undefined;
-	if (Array.isArray(body)) return { id: null, method: "(batch)", toolName: null };
+	if (Array.isArray(body))
+		return { id: null, method: "(batch)", toolName: null, traceparent: null };
 	const message = asRecord(body);
 	const id = message?.id;
 	const hasId = typeof id === "string" || typeof id === "number";
@@ -137,6 +154,7 @@ function loggedRequestOf(body: unknown): LoggedRequest | undefined {
 		id: hasId ? id : null,
 		method: cutChars(method, MAX_NAME_CHARS),
 		toolName: typeof name === "string" ? cutChars(name, MAX_NAME_CHARS) : null,
+		traceparent: traceparentOf(message?.params),
 	};
 }
 

@@ -14,6 +14,7 @@ import { insertLateLegacyRow, insertRequestRows, legacyRequestRow } from "../db/
 import { upsertSessionRow } from "../db/session-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
+import { McpAttribute } from "../telemetry/attributes";
 import { shortId } from "./session-id";
 import type { RequestRecord, SessionRecord } from "./session-record";
 import type { SessionStore } from "./session-store";
@@ -101,7 +102,7 @@ export class SessionMirror {
 		if (!record) return;
 		const retryAt = Date.now() + retryDelayMs(this.#store.mirrorFailures());
 		log.warn("mirror.retry_scheduled", {
-			session: shortId(record.id),
+			[McpAttribute.SessionId]: shortId(record.id),
 			error: describeError(error),
 		});
 		if (record.status !== "active" || retryAt < record.expiresAt) {
@@ -131,7 +132,7 @@ export class SessionMirror {
 			if (entries.length < OUTBOX_BATCH_ROWS) break;
 		}
 		log.error("mirror.gave_up", {
-			session: shortId(record.id),
+			[McpAttribute.SessionId]: shortId(record.id),
 			retries: failures,
 			droppedRows: dropped,
 			status: record.status,
@@ -140,7 +141,10 @@ export class SessionMirror {
 		this.#store.setMirrorFailures(0);
 		if (record.status !== "active") {
 			await this.#store.clear();
-			log.info("session.erased", { session: shortId(record.id), reason: record.disconnectReason });
+			log.info("session.erased", {
+				[McpAttribute.SessionId]: shortId(record.id),
+				reason: record.disconnectReason,
+			});
 		} else {
 			await this.#store.setAlarm(record.expiresAt, "expiry");
 		}
@@ -159,7 +163,7 @@ export class SessionMirror {
 		this.#waitUntil(
 			insertLateLegacyRow(this.#db, record).catch((error: unknown) =>
 				log.error("mirror.late_row_lost", {
-					session: shortId(record.sessionId),
+					[McpAttribute.SessionId]: shortId(record.sessionId),
 					error: describeError(error),
 				}),
 			),
@@ -185,7 +189,7 @@ export class SessionMirror {
 			if (record.status !== "active" && this.#store.outbox(1).length === 0) {
 				await this.#store.clear();
 				log.info("session.erased", {
-					session: shortId(record.id),
+					[McpAttribute.SessionId]: shortId(record.id),
 					reason: record.disconnectReason,
 				});
 			}

@@ -40,6 +40,8 @@ import { callerAuthInfo } from "../mcp/request-state";
 import { validateBatchAllowed } from "../mcp/request-validation";
 import type { ResourceSubscriptions } from "../mcp/server";
 import type { TrackedRequest } from "../mcp/tracking-transport";
+import { McpAttribute } from "../telemetry/attributes";
+import { logServedRequest } from "../telemetry/request-log";
 import { type ConnectionDeps, ConnectionSlot, requestedLogLevel } from "./session-connection";
 import { SessionEventStore } from "./session-event-store";
 import { shortId } from "./session-id";
@@ -139,7 +141,7 @@ export class McpSessionObject extends DurableObject<Env> {
 				await this.#mirror.writeSessionRow(record);
 			} catch (error) {
 				log.error("session.create_failed", {
-					session: shortId(record.id),
+					[McpAttribute.SessionId]: shortId(record.id),
 					error: describeError(error),
 				});
 				if (owner) await this.#releaseFromUser(record);
@@ -147,7 +149,7 @@ export class McpSessionObject extends DurableObject<Env> {
 			}
 			log.info(
 				"session.created",
-				this.#fields(record, { protocolVersion: record.protocolVersion }),
+				this.#fields(record, { [McpAttribute.ProtocolVersion]: record.protocolVersion }),
 			);
 			this.#warm = true;
 			return this.#serve(record, call, true);
@@ -249,6 +251,22 @@ export class McpSessionObject extends DurableObject<Env> {
 		if (!current) return false;
 		this.#end(current, reason);
 		await this.#mirror.sync().catch((error: unknown) => this.#mirror.scheduleRetry(error));
+		return true;
+	}
+
+	/**
+	 * Makes an imported session live again (docs/export-format.md): stores its
+	 * record and arms its idle-expiry alarm, in an object that holds no session.
+	 * The next request restores its server from the record's handshake, as
+	 * after a restart. False when the object holds a session already, so an
+	 * import run twice changes nothing.
+	 */
+	async restore(record: SessionRecord): Promise<boolean> {
+		this.#checkName(record.id);
+		if (this.#store.session() !== undefined || record.status !== "active") return false;
+		this.#store.saveSession(record);
+		await this.#store.setAlarm(record.expiresAt, "expiry");
+		log.info("session.imported", this.#fields(record, { expiresAt: record.expiresAt }));
 		return true;
 	}
 
@@ -425,8 +443,17 @@ export class McpSessionObject extends DurableObject<Env> {
 			durationMs: done.durationMs,
 			status: done.status,
 			errorMessage: done.errorMessage,
+			traceparent: done.traceparent,
 		};
-		if (this.#store.session() === undefined) {
+		const session = this.#store.session();
+		logServedRequest({
+			...record,
+			era: "legacy",
+			jsonrpcId: done.jsonrpcId,
+			traceparent: done.traceparent,
+			protocolVersion: session?.protocolVersion ?? null,
+		});
+		if (session === undefined) {
 			// The session ended and was erased while this request was in flight.
 			this.#mirror.writeLateRow(record);
 			return;
@@ -484,7 +511,7 @@ export class McpSessionObject extends DurableObject<Env> {
 			.release(record.userId, record.id)
 			.catch((error: unknown) =>
 				log.warn("user_sessions.release_failed", {
-					session: shortId(record.id),
+					[McpAttribute.SessionId]: shortId(record.id),
 					error: describeError(error),
 				}),
 			);
@@ -510,7 +537,11 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	#fields(record: SessionRecord, extra: Record<string, string | number | boolean | null> = {}) {
-		return { session: shortId(record.id), clientType: record.clientType, ...extra };
+		return {
+			[McpAttribute.SessionId]: shortId(record.id),
+			clientType: record.clientType,
+			...extra,
+		};
 	}
 }
 

@@ -107,6 +107,8 @@ export interface RequestRecord {
 	readonly durationMs: number;
 	readonly status: RequestStatus;
 	readonly errorMessage: string | null;
+	/** The client's W3C `traceparent` from the request's `_meta` (absent in records queued before it was kept). */
+	readonly traceparent?: string | null;
 }
 
 /** A new session from its first handshake: unused until its first request. */

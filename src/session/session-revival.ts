@@ -20,6 +20,7 @@ import { type Database, openDatabase } from "../db/database";
 import { findEndedSession, reviveSessionRow, terminateDormantSessionRow } from "../db/session-rows";
 import { describeError, serviceUnavailable } from "../errors";
 import { log } from "../log";
+import { McpAttribute } from "../telemetry/attributes";
 import { shortId } from "./session-id";
 import {
 	type EndedSession,
@@ -67,7 +68,7 @@ export async function reviveDormantSession(
 		claimed = await reviveSessionRow(db, record, ended.endedAt);
 	} catch (error) {
 		log.error("session.revival_failed", {
-			session: shortId(sessionId),
+			[McpAttribute.SessionId]: shortId(sessionId),
 			error: describeError(error),
 		});
 		throw serviceUnavailable("the session could not be revived");
@@ -78,7 +79,7 @@ export async function reviveDormantSession(
 	}
 	if (!claimed) return undefined;
 	log.info("session.revived", {
-		session: shortId(sessionId),
+		[McpAttribute.SessionId]: shortId(sessionId),
 		clientType: record.clientType,
 		revivals: record.revivalCount ?? 1,
 		dormantSeconds: Math.round((now - ended.endedAt) / 1000),
@@ -102,7 +103,7 @@ export async function terminateDormantSession(
 	const terminated = await terminateDormantSessionRow(db, request.sessionId, ended.endedAt).catch(
 		(error: unknown) => {
 			log.error("session.termination_failed", {
-				session: shortId(request.sessionId),
+				[McpAttribute.SessionId]: shortId(request.sessionId),
 				error: describeError(error),
 			});
 			throw serviceUnavailable("the session could not be ended");
@@ -110,7 +111,7 @@ export async function terminateDormantSession(
 	);
 	if (terminated) {
 		log.info("session.terminated", {
-			session: shortId(request.sessionId),
+			[McpAttribute.SessionId]: shortId(request.sessionId),
 			reason: "client_terminated",
 			dormant: true,
 		});
@@ -132,7 +133,7 @@ async function findDormant(
 		ended = await findEndedSession(db, request.sessionId);
 	} catch (error) {
 		log.error("session.lookup_failed", {
-			session: shortId(request.sessionId),
+			[McpAttribute.SessionId]: shortId(request.sessionId),
 			error: describeError(error),
 		});
 		throw serviceUnavailable("the session could not be looked up");
@@ -141,7 +142,7 @@ async function findDormant(
 	const requestUser = request.owner?.userId ?? null;
 	if (ended.userId !== requestUser) {
 		log.warn("session.hijack_suspected", {
-			session: shortId(request.sessionId),
+			[McpAttribute.SessionId]: shortId(request.sessionId),
 			requestUser: requestUser ?? "anonymous",
 			sessionUser: ended.userId,
 			dormant: true,

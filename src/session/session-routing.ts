@@ -7,6 +7,7 @@
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { log } from "../log";
 import { Header } from "../mcp/protocol";
+import { McpAttribute } from "../telemetry/attributes";
 import { isSessionId, mintSessionId, shortId } from "./session-id";
 import type { InitializeCall, McpSessionObject, SessionCall, StreamCall } from "./session-object";
 import type { SessionOwner } from "./session-record";
@@ -54,11 +55,11 @@ export async function openSession(
 	for (const sessionId of candidates.ids) {
 		const response = await sessionStub(namespace, sessionId).resume({ ...call, sessionId });
 		if (response) {
-			log.info("session.client_id_accepted", { session: shortId(sessionId) });
+			log.info("session.client_id_accepted", { [McpAttribute.SessionId]: shortId(sessionId) });
 			return response;
 		}
 		log.warn("session.client_id_rejected", {
-			session: shortId(sessionId),
+			[McpAttribute.SessionId]: shortId(sessionId),
 			reason: "unknown or ended",
 		});
 	}
@@ -79,7 +80,7 @@ export function serveInSession(
 ): Promise<Response> {
 	return inFirstLiveSession(namespace, candidates, async (stub, sessionId) => {
 		const response = await stub.serve({ ...call, sessionId });
-		if (response) log.debug("session.reused", { session: shortId(sessionId) });
+		if (response) log.debug("session.reused", { [McpAttribute.SessionId]: shortId(sessionId) });
 		return response;
 	});
 }

@@ -26,6 +26,7 @@ import { DurableObject } from "cloudflare:workers";
 import { readConfig } from "../config";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { log } from "../log";
+import { McpAttribute } from "../telemetry/attributes";
 import { shortId } from "./session-id";
 import type { ServerEndReason } from "./session-object";
 import { sessionStub } from "./session-routing";
@@ -139,7 +140,11 @@ export class UserSessionsObject extends DurableObject<Env> {
 			const leastRecent = used.sort((a, b) => a.lastActivity - b.lastActivity).slice(0, excess);
 			for (const { sessionId: evicted } of leastRecent) {
 				await this.#end(evicted, "evicted");
-				log.info("session.evicted", { session: shortId(evicted), user: userId, limit: max });
+				log.info("session.evicted", {
+					[McpAttribute.SessionId]: shortId(evicted),
+					user: userId,
+					limit: max,
+				});
 			}
 		}
 		this.#put(sessionId, { since, usedAt: Date.now() });
@@ -173,7 +178,7 @@ export class UserSessionsObject extends DurableObject<Env> {
 			if (session.lastActivity === null) {
 				this.ctx.storage.kv.delete(liveKey(session.sessionId));
 				log.warn("user_sessions.stale_entry", {
-					session: shortId(session.sessionId),
+					[McpAttribute.SessionId]: shortId(session.sessionId),
 					user: userId,
 				});
 			} else {
@@ -192,7 +197,7 @@ export class UserSessionsObject extends DurableObject<Env> {
 		for (const [sessionId] of unused.slice(0, excess)) {
 			await this.#end(sessionId, "evicted");
 			log.info("session.evicted", {
-				session: shortId(sessionId),
+				[McpAttribute.SessionId]: shortId(sessionId),
 				user: userId,
 				unusedLimit: MAX_UNUSED_SESSIONS,
 			});

@@ -39,6 +39,12 @@ async function admin(argv: string[], options: RunOptions = {}): Promise<Run> {
 		newId: () => crypto.randomUUID(),
 		readStdin: async () => options.stdin ?? "",
 		adminTokenFromEnv: options.adminTokenFromEnv,
+		write: (text) => {
+			run.out += text;
+		},
+		openFile: () => {
+			throw new Error("no files in these tests");
+		},
 	};
 	run.code = await runAdmin(argv, () => context, {
 		out: (text) => {

@@ -39,6 +39,7 @@ export interface RequestRowRaw {
 	client_name: string | null;
 	client_version: string | null;
 	protocol_version: string | null;
+	traceparent: string | null;
 }
 
 /** The session's D1 row, or null. */
