@@ -171,6 +171,13 @@ async function main(): Promise<void> {
 						`${node.callFrame.functionName || "(anonymous)"} ${fileOf(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`,
 				);
 				const byFile = selfTime(profile, (node) => fileOf(node.callFrame.url));
+				const idle = byFunction.rows
+					.filter(([key]) => key.startsWith("(idle) "))
+					.reduce((sum, [, ms]) => sum + ms, 0);
+				// CPU per request holds up under a busy machine far better than req/s does.
+				console.log(
+					`isolate busy ${(byFunction.all - idle).toFixed(0)} ms of ${byFunction.all.toFixed(0)} ms: ${((byFunction.all - idle) / result.requests).toFixed(2)} ms of CPU per request`,
+				);
 				printTable(`### ${target.id}: self time by file`, byFile.all, byFile.rows);
 				printTable(`### ${target.id}: self time by function`, byFunction.all, byFunction.rows);
 			}
