@@ -18,6 +18,7 @@ import {
 	CLIENT_INFO_META_KEY,
 	createMcpHandler,
 	InMemoryServerEventBus,
+	type McpHttpHandler,
 	PROTOCOL_VERSION_META_KEY,
 	type RequestId,
 } from "@modelcontextprotocol/server";
@@ -45,6 +46,41 @@ const MAX_CLIENT_FIELD_CHARS = 200;
 const listenBus = new InMemoryServerEventBus((error) =>
 	log.warn("modern.listen_listener_failed", { error: describeError(error) }),
 );
+
+/** What the server factory needs of the request it builds a server for. */
+interface ServedRequest {
+	readonly env: Env;
+	readonly caller: RequestCaller;
+}
+
+/** The request being served, by the `Request` the SDK hands the factory back as `requestInfo`. */
+const servedRequests = new WeakMap<Request, ServedRequest>();
+
+/** One handler per keep-alive interval in this isolate; building one per request cost a tenth of a modern call (bench/README.md). */
+const handlers = new Map<number, McpHttpHandler>();
+
+/** The isolate's handler: its factory builds a server per request, for the caller `servedRequests` holds. */
+function handlerFor(keepAliveMs: number): McpHttpHandler {
+	const existing = handlers.get(keepAliveMs);
+	if (existing) return existing;
+	const handler: McpHttpHandler = createMcpHandler(
+		({ requestInfo }) => {
+			const served = requestInfo && servedRequests.get(requestInfo);
+			if (!served)
+				throw new Error("The modern lane built a server for a request it does not serve");
+			return createMcpServer({ env: served.env, caller: served.caller, notify: handler.notify });
+		},
+		{
+			legacy: "reject",
+			bus: listenBus,
+			keepAliveMs,
+			// Rejections are answered on the wire and land in the request log; the log line is for debugging.
+			onerror: (error) => log.debug("modern.rejected", { error: describeError(error) }),
+		},
+	);
+	handlers.set(keepAliveMs, handler);
+	return handler;
+}
 
 /** One request for the modern lane, as the front door hands it over. */
 export interface ModernCall {
@@ -77,16 +113,8 @@ export async function serveModern(
 ): Promise<Response> {
 	const startedAt = Date.now();
 	const caller = callerOf(call.body, call.principal);
-	const handler = createMcpHandler(
-		() => createMcpServer({ env: call.env, caller, notify: handler.notify }),
-		{
-			legacy: "reject",
-			bus: listenBus,
-			keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS,
-			// Rejections are answered on the wire and land in the request log; the log line is for debugging.
-			onerror: (error) => log.debug("modern.rejected", { error: describeError(error) }),
-		},
-	);
+	const handler = handlerFor(options.keepAliveMs ?? KEEP_ALIVE_MS);
+	servedRequests.set(call.request, { env: call.env, caller });
 	// The user reaches the server as authInfo, which binds a sealed requestState to them (request-state.ts).
 	const authInfo = callerAuthInfo(caller.userId);
 	const response = await handler.fetch(call.request, {
