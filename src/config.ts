@@ -17,10 +17,15 @@ export const CONFIG_DEFAULTS = {
 	SESSION_LIMIT_POLICY: "evict",
 	/** Authentication on `/mcp`: `required`, or `off` (honoured only for requests to a loopback host). */
 	AUTH_MODE: "required",
+	/** Request tracking: `on`, or `off` for the benchmark only (honoured only for loopback requests). */
+	BENCH_TRACKING: "on",
 } as const;
 
 /** Bounds for every timeout setting (10 seconds to 7 days). */
 const SESSION_TIMEOUT_RANGE_SECONDS = { min: 10, max: 7 * 24 * 3600 } as const;
+
+/** Whether request rows are written; `off` exists for `npm run bench` only. */
+export type BenchTracking = "on" | "off";
 
 /** Whether `/mcp` requires credentials. */
 export type AuthMode = "required" | "off";
@@ -41,6 +46,8 @@ export interface ServerConfig {
 	readonly maxSessionsPerUser: number;
 	readonly sessionLimitPolicy: SessionLimitPolicy;
 	readonly authMode: AuthMode;
+	/** Bench-only: `off` skips request rows, for loopback requests only (`http/bench-tracking.ts`). */
+	readonly benchTracking: BenchTracking;
 }
 
 /** The names of every setting read from the Worker's bindings. */
@@ -51,7 +58,8 @@ type ConfigName =
 	| "MAX_SESSION_TIMEOUT_SECONDS"
 	| "MAX_SESSIONS_PER_USER"
 	| "SESSION_LIMIT_POLICY"
-	| "AUTH_MODE";
+	| "AUTH_MODE"
+	| "BENCH_TRACKING";
 
 /** The configuration-related bindings; the rest of `Env` is not read here. */
 export type ConfigBindings = Partial<Record<ConfigName, string>>;
@@ -99,6 +107,12 @@ export function readConfig(env: ConfigBindings): ServerConfig {
 			env.AUTH_MODE,
 			["required", "off"],
 			CONFIG_DEFAULTS.AUTH_MODE,
+		),
+		benchTracking: parseChoice(
+			"BENCH_TRACKING",
+			env.BENCH_TRACKING,
+			["on", "off"],
+			CONFIG_DEFAULTS.BENCH_TRACKING,
 		),
 	};
 	cache.set(env, config);

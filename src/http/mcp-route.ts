@@ -42,6 +42,7 @@ import {
 	terminateSession,
 } from "../session/session-routing";
 import { isAuthOff } from "./auth-bypass";
+import { isTracked } from "./bench-tracking";
 
 type McpContext = Context<{ Bindings: Env }>;
 
@@ -105,6 +106,7 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 		headers: forwardedHeaders(request.headers),
 		body: parsed.body,
 		...ownerOf(principal, config),
+		tracked: isTracked(request, config),
 	};
 	const candidates = sessionCandidates(request.headers);
 	if (!parsed.isInitialize) return serveInSession(c.env.MCP_SESSION, call, candidates);
@@ -119,13 +121,15 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 /** The modern lane, for the verified caller. */
 async function modern(c: McpContext, body?: unknown): Promise<Response> {
 	const request = c.req.raw;
+	const config = readConfig(c.env);
 	const principal =
-		body === undefined ? null : await requestPrincipal(c, isAuthOff(request, readConfig(c.env)));
+		body === undefined ? null : await requestPrincipal(c, isAuthOff(request, config));
 	return serveModern({
 		request,
 		body,
 		env: c.env,
 		principal,
+		tracked: isTracked(request, config),
 		waitUntil: (work) => c.executionCtx.waitUntil(work),
 	});
 }

@@ -90,6 +90,8 @@ export interface ModernCall {
 	readonly env: Env;
 	/** The verified caller; null when auth is off (loopback development). */
 	readonly principal: Principal | null;
+	/** False only for the benchmark's untracked loopback requests (`http/bench-tracking.ts`): no row is written. */
+	readonly tracked: boolean;
 	/** Keeps the request log's write alive after the response (`ctx.waitUntil`). */
 	readonly waitUntil: WaitUntil;
 }
@@ -105,7 +107,7 @@ export interface ModernLaneOptions {
  *
  * @example
  * // src/http/mcp-route.ts
- * return serveModern({ request, body, env: c.env, principal, waitUntil: (work) => c.executionCtx.waitUntil(work) });
+ * return serveModern({ request, body, env: c.env, principal, tracked: true, waitUntil: (work) => c.executionCtx.waitUntil(work) });
  */
 export async function serveModern(
 	call: ModernCall,
@@ -121,7 +123,7 @@ export async function serveModern(
 		...(call.body === undefined ? {} : { parsedBody: call.body }),
 		...(authInfo === undefined ? {} : { authInfo }),
 	});
-	const logged = loggedRequestOf(call.body);
+	const logged = call.tracked ? loggedRequestOf(call.body) : undefined;
 	if (!logged) return response;
 	// Held until the row is queued: an SSE answer may end long after this function returned.
 	const queued = Promise.withResolvers<void>();
