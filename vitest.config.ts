@@ -7,11 +7,16 @@ const TEST_REQUEST_STATE_KEY = "archon-test-request-state-key-not-a-secret";
 /** Test files that need the conformance fixtures in the Worker itself (`CONFORMANCE=on`). */
 const WITH_FIXTURES = "test/with-fixtures/**/*.test.ts";
 
+/** Test files of the settings other than the defaults: the `refuse` limit policy, revival off. */
+const STRICT_CONFIG = "test/strict-config/**/*.test.ts";
+
 /**
  * Tests run inside workerd with the Worker from wrangler.toml, real Durable
  * Objects and a real (local) D1 with the project's migrations applied: once
- * as deployed, and once with the conformance fixtures on for the files under
- * `test/with-fixtures/` (tools that ask the client something mid-call).
+ * as deployed, once with the conformance fixtures on for the files under
+ * `test/with-fixtures/` (tools that ask the client something mid-call), and
+ * once with the other choices of two settings for `test/strict-config/`
+ * (`SESSION_LIMIT_POLICY=refuse`, `SESSION_REVIVAL_SECONDS=0`).
  */
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations("./migrations");
@@ -19,14 +24,20 @@ export default defineConfig(async () => {
 		cloudflareTest({
 			wrangler: { configPath: "./wrangler.toml" },
 			miniflare: {
+				// A D1 database no migration touches, for the health check of an empty database.
+				d1Databases: { EMPTY_DB: "empty-db" },
 				// Auth is off for loopback requests (http://localhost), as with `npm start`;
 				// tests about auth use a public host, where it is always required.
 				// REQUEST_STATE_KEY is a Worker secret; tests get a fixed one of their own.
+				// Every test request comes from one (unknown) address, so the per-IP limits
+				// are raised; the tests of those limits set their own per request.
 				bindings: {
 					TEST_MIGRATIONS: migrations,
 					AUTH_MODE: "off",
 					MAX_SESSIONS_PER_USER: "3",
 					REQUEST_STATE_KEY: TEST_REQUEST_STATE_KEY,
+					SIGN_IN_FAILURES_PER_IP_PER_HOUR: "100000",
+					OAUTH_REGISTRATIONS_PER_IP_PER_HOUR: "100000",
 					...vars,
 				},
 			},
@@ -42,12 +53,21 @@ export default defineConfig(async () => {
 				{
 					extends: true,
 					plugins: [worker({})],
-					test: { name: "worker", include: ["test/**/*.test.ts"], exclude: [WITH_FIXTURES] },
+					test: {
+						name: "worker",
+						include: ["test/**/*.test.ts"],
+						exclude: [WITH_FIXTURES, STRICT_CONFIG],
+					},
 				},
 				{
 					extends: true,
 					plugins: [worker({ CONFORMANCE: "on" })],
 					test: { name: "with-fixtures", include: [WITH_FIXTURES] },
+				},
+				{
+					extends: true,
+					plugins: [worker({ SESSION_LIMIT_POLICY: "refuse", SESSION_REVIVAL_SECONDS: "0" })],
+					test: { name: "strict-config", include: [STRICT_CONFIG] },
 				},
 			],
 		},

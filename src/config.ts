@@ -17,6 +17,24 @@ export const CONFIG_DEFAULTS = {
 	SESSION_LIMIT_POLICY: "evict",
 	/** Authentication on `/mcp`: `required`, or `off` (honoured only for requests to a loopback host). */
 	AUTH_MODE: "required",
+	/** How long after its idle expiry a session may be revived by its user (7 days); 0 turns revival off. */
+	SESSION_REVIVAL_SECONDS: 7 * 24 * 3600,
+	/** Idle time after which a session that has served no request since its handshake expires (5 minutes). */
+	SESSION_UNUSED_TIMEOUT_SECONDS: 300,
+	/** Requests one user may make to `/mcp` per minute, both eras together. */
+	MCP_RATE_LIMIT_PER_MINUTE: 600,
+	/** Failed sign-ins on `/authorize` per email address per hour. */
+	SIGN_IN_FAILURES_PER_EMAIL_PER_HOUR: 10,
+	/** Failed sign-ins on `/authorize` per client IP address per hour. */
+	SIGN_IN_FAILURES_PER_IP_PER_HOUR: 100,
+	/** Dynamic client registrations (`POST /oauth/register`) per client IP address per hour. */
+	OAUTH_REGISTRATIONS_PER_IP_PER_HOUR: 20,
+	/** Dynamic client registration (RFC 7591): `on`, or `off` (Client ID Metadata Documents still work). */
+	OAUTH_DCR: "on",
+	/** Days a row of the request log is kept. */
+	REQUEST_RETENTION_DAYS: 30,
+	/** Days an ended session's row (and its request rows) is kept after it ended. */
+	SESSION_RETENTION_DAYS: 90,
 	/** Request tracking: `on`, or `off` for the benchmark only (honoured only for loopback requests). */
 	BENCH_TRACKING: "on",
 } as const;
@@ -24,6 +42,16 @@ export const CONFIG_DEFAULTS = {
 /** Bounds for every timeout setting (10 seconds to 7 days). */
 const SESSION_TIMEOUT_RANGE_SECONDS = { min: 10, max: 7 * 24 * 3600 } as const;
 
+/** Bounds of the revival window (off, up to 30 days: the D1 row it is restored from must still be there). */
+const SESSION_REVIVAL_RANGE_SECONDS = { min: 0, max: 30 * 24 * 3600 } as const;
+/** Bounds of `MAX_SESSIONS_PER_USER`. */
+const COUNT_RANGE = { min: 1, max: 10_000 } as const;
+
+/** Bounds of every rate limit (requests or failures per period). */
+const RATE_RANGE = { min: 1, max: 1_000_000 } as const;
+
+/** Bounds of the retention windows (1 day to 10 years). */
+const RETENTION_RANGE_DAYS = { min: 1, max: 3650 } as const;
 /** Whether request rows are written; `off` exists for `npm run bench` only. */
 export type BenchTracking = "on" | "off";
 
@@ -32,6 +60,9 @@ export type AuthMode = "required" | "off";
 
 /** What a new session beyond `MAX_SESSIONS_PER_USER` does. */
 export type SessionLimitPolicy = "evict" | "refuse";
+
+/** Whether dynamic client registration is served. */
+export type DcrMode = "on" | "off";
 
 /** Validated server configuration. */
 export interface ServerConfig {
@@ -46,6 +77,21 @@ export interface ServerConfig {
 	readonly maxSessionsPerUser: number;
 	readonly sessionLimitPolicy: SessionLimitPolicy;
 	readonly authMode: AuthMode;
+	/** How long after its idle expiry a session may be revived, in seconds; 0 when revival is off. */
+	readonly sessionRevivalSeconds: number;
+	/** Idle timeout of a session that has served no request since its handshake, in seconds. */
+	readonly sessionUnusedTimeoutSeconds: number;
+	/** Requests one user may make to `/mcp` per minute. */
+	readonly mcpRateLimitPerMinute: number;
+	/** Failed sign-ins allowed per email address, and per client IP address, per hour. */
+	readonly signInFailuresPerEmailPerHour: number;
+	readonly signInFailuresPerIpPerHour: number;
+	/** Dynamic client registrations allowed per client IP address per hour. */
+	readonly oauthRegistrationsPerIpPerHour: number;
+	readonly oauthDcr: DcrMode;
+	/** How long request rows, and ended sessions, are kept (days). */
+	readonly requestRetentionDays: number;
+	readonly sessionRetentionDays: number;
 	/** Bench-only: `off` skips request rows, for loopback requests only (`http/bench-tracking.ts`). */
 	readonly benchTracking: BenchTracking;
 }
@@ -59,6 +105,15 @@ type ConfigName =
 	| "MAX_SESSIONS_PER_USER"
 	| "SESSION_LIMIT_POLICY"
 	| "AUTH_MODE"
+	| "SESSION_REVIVAL_SECONDS"
+	| "SESSION_UNUSED_TIMEOUT_SECONDS"
+	| "MCP_RATE_LIMIT_PER_MINUTE"
+	| "SIGN_IN_FAILURES_PER_EMAIL_PER_HOUR"
+	| "SIGN_IN_FAILURES_PER_IP_PER_HOUR"
+	| "OAUTH_REGISTRATIONS_PER_IP_PER_HOUR"
+	| "OAUTH_DCR"
+	| "REQUEST_RETENTION_DAYS"
+	| "SESSION_RETENTION_DAYS"
 	| "BENCH_TRACKING";
 
 /** The configuration-related bindings; the rest of `Env` is not read here. */
@@ -95,7 +150,7 @@ export function readConfig(env: ConfigBindings): ServerConfig {
 		allowedOrigins: parseOrigins(env.ALLOWED_ORIGINS),
 		minSessionTimeoutSeconds,
 		maxSessionTimeoutSeconds,
-		maxSessionsPerUser: parseCount(env.MAX_SESSIONS_PER_USER),
+		maxSessionsPerUser: parseInteger("MAX_SESSIONS_PER_USER", env, COUNT_RANGE),
 		sessionLimitPolicy: parseChoice(
 			"SESSION_LIMIT_POLICY",
 			env.SESSION_LIMIT_POLICY,
@@ -108,6 +163,32 @@ export function readConfig(env: ConfigBindings): ServerConfig {
 			["required", "off"],
 			CONFIG_DEFAULTS.AUTH_MODE,
 		),
+		sessionRevivalSeconds: parseSeconds(
+			"SESSION_REVIVAL_SECONDS",
+			env.SESSION_REVIVAL_SECONDS,
+			CONFIG_DEFAULTS.SESSION_REVIVAL_SECONDS,
+			SESSION_REVIVAL_RANGE_SECONDS,
+		),
+		sessionUnusedTimeoutSeconds: parseSeconds(
+			"SESSION_UNUSED_TIMEOUT_SECONDS",
+			env.SESSION_UNUSED_TIMEOUT_SECONDS,
+			CONFIG_DEFAULTS.SESSION_UNUSED_TIMEOUT_SECONDS,
+		),
+		mcpRateLimitPerMinute: parseInteger("MCP_RATE_LIMIT_PER_MINUTE", env, RATE_RANGE),
+		signInFailuresPerEmailPerHour: parseInteger(
+			"SIGN_IN_FAILURES_PER_EMAIL_PER_HOUR",
+			env,
+			RATE_RANGE,
+		),
+		signInFailuresPerIpPerHour: parseInteger("SIGN_IN_FAILURES_PER_IP_PER_HOUR", env, RATE_RANGE),
+		oauthRegistrationsPerIpPerHour: parseInteger(
+			"OAUTH_REGISTRATIONS_PER_IP_PER_HOUR",
+			env,
+			RATE_RANGE,
+		),
+		oauthDcr: parseChoice("OAUTH_DCR", env.OAUTH_DCR, ["on", "off"], CONFIG_DEFAULTS.OAUTH_DCR),
+		requestRetentionDays: parseInteger("REQUEST_RETENTION_DAYS", env, RETENTION_RANGE_DAYS),
+		sessionRetentionDays: parseInteger("SESSION_RETENTION_DAYS", env, RETENTION_RANGE_DAYS),
 		benchTracking: parseChoice(
 			"BENCH_TRACKING",
 			env.BENCH_TRACKING,
@@ -131,10 +212,14 @@ export function clampSessionTimeout(config: ServerConfig, requested: number | nu
 	);
 }
 
-function parseSeconds(name: ConfigName, raw: string | undefined, fallback: number): number {
+function parseSeconds(
+	name: ConfigName,
+	raw: string | undefined,
+	fallback: number,
+	{ min, max }: { min: number; max: number } = SESSION_TIMEOUT_RANGE_SECONDS,
+): number {
 	if (raw === undefined || raw.trim() === "") return fallback;
 	const value = Number(raw);
-	const { min, max } = SESSION_TIMEOUT_RANGE_SECONDS;
 	if (!Number.isInteger(value) || value < min || value > max) {
 		throw new Error(
 			`${name} must be a whole number of seconds between ${min} and ${max}; got "${raw}". Fix it in wrangler.toml [vars] or .dev.vars.`,
@@ -143,12 +228,20 @@ function parseSeconds(name: ConfigName, raw: string | undefined, fallback: numbe
 	return value;
 }
 
-function parseCount(raw: string | undefined): number {
-	if (raw === undefined || raw.trim() === "") return CONFIG_DEFAULTS.MAX_SESSIONS_PER_USER;
+/** A whole-number setting with its default from `CONFIG_DEFAULTS`, within `range`. */
+function parseInteger(
+	name: ConfigName & keyof typeof CONFIG_DEFAULTS,
+	env: ConfigBindings,
+	range: { readonly min: number; readonly max: number },
+): number {
+	const raw = env[name];
+	const fallback = CONFIG_DEFAULTS[name];
+	if (typeof fallback !== "number") throw new Error(`${name} has no numeric default`);
+	if (raw === undefined || raw.trim() === "") return fallback;
 	const value = Number(raw);
-	if (!Number.isInteger(value) || value < 1 || value > 10_000) {
+	if (!Number.isInteger(value) || value < range.min || value > range.max) {
 		throw new Error(
-			`MAX_SESSIONS_PER_USER must be a whole number between 1 and 10000; got "${raw}". Fix it in wrangler.toml [vars].`,
+			`${name} must be a whole number between ${range.min} and ${range.max}; got "${raw}". Fix it in wrangler.toml [vars].`,
 		);
 	}
 	return value;

@@ -24,7 +24,8 @@ export type JsonRpcErrorCode = (typeof JsonRpcCode)[keyof typeof JsonRpcCode];
 
 /**
  * An error that knows its HTTP status and JSON-RPC code. The message goes on
- * the wire as is, so it must never hold a secret or internal detail.
+ * the wire as is, so it must never hold a secret or internal detail. `id` is
+ * the JSON-RPC id of the request it answers, when one could be read.
  *
  * @example
  * throw new McpHttpError(404, JsonRpcCode.SessionNotFound, "Session not found");
@@ -37,9 +38,23 @@ export class McpHttpError extends Error {
 		readonly code: JsonRpcErrorCode,
 		message: string,
 		readonly headers: Record<string, string> = {},
+		readonly id: string | number | null = null,
 	) {
 		super(message);
 	}
+}
+
+/**
+ * 503 for a request that needs D1 while it cannot be reached: nothing was
+ * created or changed, and the same request may be sent again shortly.
+ */
+export function serviceUnavailable(what: string): McpHttpError {
+	return new McpHttpError(
+		503,
+		JsonRpcCode.InternalError,
+		`Service Unavailable: ${what}; try again shortly`,
+		{ "Retry-After": "5" },
+	);
 }
 
 /**
@@ -55,7 +70,11 @@ export function errorResponse(error: unknown, extraHeaders: Record<string, strin
 	if (!(error instanceof McpHttpError)) {
 		log.error("request.failed", { error: describeError(error) });
 	}
-	const body = { jsonrpc: "2.0", error: { code: known.code, message: known.message }, id: null };
+	const body = {
+		jsonrpc: "2.0",
+		error: { code: known.code, message: known.message },
+		id: known.id,
+	};
 	return new Response(JSON.stringify(body), {
 		status: known.status,
 		headers: {

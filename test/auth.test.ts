@@ -1,10 +1,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { readConfig } from "../src/config";
-import { openDatabase } from "../src/db/database";
-import { McpHttpError } from "../src/errors";
-import { enforceSessionLimit } from "../src/session/session-limits";
+import { explainAuthFailure } from "../src/auth/caller";
 import { sessionRow } from "./helpers/d1";
 import {
 	bearer,
@@ -46,6 +43,42 @@ describe("authentication on /mcp", () => {
 		const challenge = response.headers.get("www-authenticate") ?? "";
 		expect(challenge).toMatch(/^Bearer /);
 		expect(challenge).toContain(CHALLENGE);
+	});
+
+	it("the 401 carries a JSON-RPC error saying how to authenticate: API token or OAuth", async () => {
+		const response = await post(initializeRequest(), { url: PUBLIC_MCP_URL });
+		const body = await expectErrorResponse(response, 401, -32000);
+		expect(body.error?.message).toBe(
+			`Unauthorized: authentication required; send an Archon API token as "Authorization: Bearer archon_...", or sign in with OAuth (the authorization server is named in the resource metadata at ${PUBLIC_ORIGIN}/.well-known/oauth-protected-resource/mcp)`,
+		);
+		expect(response.headers.get("www-authenticate")).toContain(CHALLENGE);
+		expect(response.headers.get("cache-control")).toBe("no-store");
+
+		const badToken = await post(initializeRequest(), {
+			url: PUBLIC_MCP_URL,
+			headers: bearer(`archon_${"x".repeat(43)}`),
+		});
+		const bad = await expectErrorResponse(badToken, 401, -32000);
+		expect(bad.error?.message).toMatch(
+			/^Unauthorized: the bearer token is invalid, expired or revoked; send an Archon API token/,
+		);
+		expect(badToken.headers.get("www-authenticate")).toContain('error="invalid_token"');
+	});
+
+	it("a 403 of the provider (a token without the mcp scope) gets the same kind of body, challenge kept", async () => {
+		const challenge = `Bearer realm="OAuth", error="insufficient_scope", scope="mcp", ${CHALLENGE}`;
+		const provider = new Response(null, {
+			status: 403,
+			headers: { "WWW-Authenticate": challenge },
+		});
+		const response = explainAuthFailure(provider, PUBLIC_MCP_URL);
+		const body = await expectErrorResponse(response, 403, -32000);
+		expect(body.error?.message).toMatch(
+			/^Forbidden: the access token does not grant use of this MCP server; send an Archon API token/,
+		);
+		expect(response.headers.get("www-authenticate")).toBe(challenge);
+		const ok = new Response("{}", { status: 200 });
+		expect(explainAuthFailure(ok, PUBLIC_MCP_URL)).toBe(ok);
 	});
 
 	it("publishes RFC 9728 and RFC 8414 metadata", async () => {
@@ -156,9 +189,11 @@ describe("per-client session timeout", () => {
 		[5, 60],
 		[1_000_000, 86_400],
 	] as const) {
-		it(`a token asking for ${asked} s gets an alarm ${applied} s out`, async () => {
+		it(`a token asking for ${asked} s gets an alarm ${applied} s out once used`, async () => {
 			const user = await createUser({ tokenTimeoutSeconds: asked });
 			const sessionId = await initializeAs(user.token);
+			// Until its first request a session has the unused timeout (unused-sessions.test.ts).
+			expect((await pingAs(user.token, sessionId)).status).toBe(200);
 			const alarm = await runInDurableObject(sessionStub(sessionId), (_i, state) =>
 				state.storage.getAlarm(),
 			);
@@ -181,41 +216,23 @@ describe("per-client session timeout", () => {
 });
 
 describe("per-user session limit (MAX_SESSIONS_PER_USER=3 in tests)", () => {
-	it("evicts the least recently active session when a fourth one opens", async () => {
+	it("evicts the least recently active session when a fourth one is used", async () => {
 		const user = await createUser();
-		const first = await initializeAs(user.token);
-		const second = await initializeAs(user.token);
-		const third = await initializeAs(user.token);
-		await pingAs(user.token, first);
-		// The limit reads last activity from the D1 mirror; make the ping's write land first.
-		await syncMirror(first);
-		const fourth = await initializeAs(user.token);
+		const [first, second, third, fourth] = await Promise.all(
+			Array.from({ length: 4 }, () => initializeAs(user.token)),
+		);
+		for (const used of [first, second, third, first]) {
+			expect((await pingAs(user.token, used as string)).status).toBe(200);
+		}
+		expect((await pingAs(user.token, fourth as string)).status).toBe(200);
 
-		await expectErrorResponse(await pingAs(user.token, second), 404, -32001);
+		await expectErrorResponse(await pingAs(user.token, second as string), 404, -32001);
 		for (const live of [first, third, fourth])
-			expect((await pingAs(user.token, live)).status).toBe(200);
-		expect(await sessionRow(second)).toMatchObject({
+			expect((await pingAs(user.token, live as string)).status).toBe(200);
+		expect(await sessionRow(second as string)).toMatchObject({
 			status: "disconnected",
 			disconnect_reason: "evicted",
 		});
-	});
-
-	it("refuses with 403 and -32002 under the refuse policy", async () => {
-		const user = await createUser();
-		for (let i = 0; i < 3; i++) await initializeAs(user.token);
-		const config = { ...readConfig(env), sessionLimitPolicy: "refuse" as const };
-		const refused = await enforceSessionLimit(
-			env.MCP_SESSION,
-			openDatabase(env.DB),
-			config,
-			user.id,
-		).then(
-			() => null,
-			(error: unknown) => error,
-		);
-		expect(refused).toBeInstanceOf(McpHttpError);
-		expect((refused as McpHttpError).status).toBe(403);
-		expect((refused as McpHttpError).code).toBe(-32002);
 	});
 });
 
@@ -231,7 +248,7 @@ describe("revocation ends live sessions", () => {
 			method: "POST",
 		});
 		expect(response.status).toBe(200);
-		expect(await response.json()).toEqual({ endedSessions: 2 });
+		expect(await response.json()).toEqual({ endedSessions: 2, revokedGrants: 0 });
 
 		for (const sessionId of [a, b]) {
 			expect(await sessionRow(sessionId)).toMatchObject({
@@ -249,7 +266,7 @@ describe("revocation ends live sessions", () => {
 		const user = await createUser();
 		const sessionId = await initializeAs(user.token);
 		const response = await adminApi(admin.token, `/users/${user.id}/disable`, { method: "POST" });
-		expect(await response.json()).toEqual({ endedSessions: 1 });
+		expect(await response.json()).toEqual({ endedSessions: 1, revokedGrants: 0 });
 		expect(await sessionRow(sessionId)).toMatchObject({
 			status: "disconnected",
 			disconnect_reason: "revoked",
@@ -318,5 +335,11 @@ describe("admin API", () => {
 		expect((await adminApi(admin.token, `/users/${user.id}/sessions`)).status).toBe(200);
 		expect((await adminApi(admin.token, "/sessions?status=bogus")).status).toBe(400);
 		expect((await adminApi(admin.token, "/sessions?limit=0")).status).toBe(400);
+		// 1e21 is an integer to JavaScript but not to SQLite's OFFSET: once a 500.
+		for (const offset of ["1e21", "9007199254740992", "-1", "1.5", "x"]) {
+			const page = await adminApi(admin.token, `/sessions?offset=${offset}`);
+			await expectErrorResponse(page, 400, -32602);
+		}
+		expect((await adminApi(admin.token, "/sessions?offset=9007199254740991")).status).toBe(200);
 	});
 });

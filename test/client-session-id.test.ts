@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { requestRows, sessionRow } from "./helpers/d1";
 import {
 	callTool,
+	deleteSession,
 	expectErrorResponse,
 	fetchWorker,
 	initialize,
@@ -53,13 +54,27 @@ describe("X-Archon-Session-Id (client-provided session id)", () => {
 		expect(await sessionRow(unknown)).toBeNull();
 	});
 
-	it("initialize with an expired id creates a new session; the old one stays expired", async () => {
-		const old = await initialize();
+	it("initialize with an idle-expired id revives it: same id, the new handshake", async () => {
+		const old = await initialize({ clientName: "claude-code" });
 		await runDurableObjectAlarm(sessionStub(old.sessionId));
+		const again = await initialize({ archon: old.sessionId, clientName: "cursor-vscode" });
+		expect(again.sessionId).toBe(old.sessionId);
+		await syncMirror(old.sessionId);
+		expect(await sessionRow(old.sessionId)).toMatchObject({
+			status: "active",
+			client_type: "Cursor",
+			revival_count: 1,
+		});
+	});
+
+	it("initialize with a DELETE-ended id creates a new session; the old one stays ended", async () => {
+		const old = await initialize();
+		expect((await deleteSession(old.sessionId)).status).toBe(204);
 		const fresh = await initialize({ archon: old.sessionId });
 		expect(fresh.sessionId).not.toBe(old.sessionId);
+		await syncMirror(old.sessionId);
 		await syncMirror(fresh.sessionId);
-		expect((await sessionRow(old.sessionId))?.status).toBe("expired");
+		expect((await sessionRow(old.sessionId))?.status).toBe("disconnected");
 		expect((await sessionRow(fresh.sessionId))?.status).toBe("active");
 	});
 

@@ -1,7 +1,9 @@
-import { listDurableObjectIds } from "cloudflare:test";
+import { createExecutionContext, listDurableObjectIds } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { MAX_BODY_BYTES } from "../src/mcp/protocol";
+import { MAX_BODY_BYTES, MAX_JSON_DEPTH } from "../src/mcp/protocol";
+import worker from "../src/worker";
+import { bringD1Online, takeD1Offline } from "./helpers/d1";
 import {
 	expectErrorResponse,
 	fetchWorker,
@@ -13,6 +15,7 @@ import {
 	readMessages,
 	rpc,
 } from "./helpers/mcp";
+import { envelope as modernMeta } from "./helpers/modern";
 
 /** Bad requests must be refused before any session object wakes. */
 async function expectNoObjectWoken(action: () => Promise<void>): Promise<void> {
@@ -89,6 +92,45 @@ describe("POST /mcp input validation", () => {
 		});
 	});
 
+	it("400 (-32600) for JSON nested deeper than 128 levels, in either era and in a session; 128 is fine", async () => {
+		const nested = (depth: number) => `${'{"a":'.repeat(depth - 1)}1${"}".repeat(depth - 1)}`;
+		const call = (depth: number) =>
+			`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"health_check","arguments":${nested(depth)}}}`;
+		const { sessionId } = await initialize();
+		// 20 000 levels overflowed the stack of the structured clone to the session object: once a 500.
+		const deep = nested(20_000);
+		await expectNoObjectWoken(async () => {
+			await expectErrorResponse(await post(`[${deep}]`), 400, -32600);
+			await expectErrorResponse(
+				await post(
+					`{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":${deep},"clientInfo":{"name":"x","version":"1"}}}`,
+					{ version: null },
+				),
+				400,
+				-32600,
+			);
+		});
+		await expectErrorResponse(await post(call(20_000), { session: sessionId }), 400, -32600);
+		const modern = await post(
+			call(MAX_JSON_DEPTH + 1).replace(
+				'"params":{',
+				`"params":{"_meta":${JSON.stringify(modernMeta())},`,
+			),
+			{
+				version: "2026-07-28",
+				headers: { "mcp-method": "tools/call", "mcp-name": "health_check" },
+			},
+		);
+		await expectErrorResponse(modern, 400, -32600);
+		// call(d) nests d + 1 levels: the message and params around d - 1 levels of arguments.
+		expect((await post(call(MAX_JSON_DEPTH - 1), { session: sessionId })).status).toBe(200);
+		await expectErrorResponse(
+			await post(call(MAX_JSON_DEPTH), { session: sessionId }),
+			400,
+			-32600,
+		);
+	});
+
 	it("400 for an unsupported MCP-Protocol-Version, and absent means 2025-03-26", async () => {
 		const { sessionId } = await initialize();
 		await expectErrorResponse(
@@ -100,23 +142,27 @@ describe("POST /mcp input validation", () => {
 		expect(absent.status).toBe(200);
 	});
 
-	it("refuses batches from 2025-06-18 on, serves them under 2025-03-26", async () => {
+	it("refuses batches from 2025-06-18 on, by the header or else by the session's revision", async () => {
 		const { sessionId } = await initialize();
-		for (const version of ["2025-06-18", "2025-11-25"]) {
+		// A 2025-11-25 session: a header naming 2025-03-26, or none, does not bring batches back.
+		for (const version of ["2025-06-18", "2025-11-25", "2025-03-26", null]) {
 			await expectErrorResponse(
 				await post([rpc("ping"), rpc("tools/list")], { session: sessionId, version }),
 				400,
 				-32600,
 			);
 		}
-		const batch = await post([rpc("ping"), rpc("tools/list")], {
-			session: sessionId,
-			version: "2025-03-26",
-		});
-		expect(batch.status).toBe(200);
-		const answers = (await readMessages(batch)).filter((m) => m.id !== undefined);
-		expect(answers).toHaveLength(2);
-		expect(answers.every((m) => m.error === undefined)).toBe(true);
+		const old = await initialize({ protocolVersion: "2025-03-26" });
+		for (const version of ["2025-03-26", null]) {
+			const batch = await post([rpc("ping"), rpc("tools/list")], {
+				session: old.sessionId,
+				version,
+			});
+			expect(batch.status).toBe(200);
+			const answers = (await readMessages(batch)).filter((m) => m.id !== undefined);
+			expect(answers).toHaveLength(2);
+			expect(answers.every((m) => m.error === undefined)).toBe(true);
+		}
 	});
 
 	it("refuses initialize inside a batch", async () => {
@@ -239,7 +285,34 @@ describe("GET /health", () => {
 		expect(response.status).toBe(200);
 		expect(response.headers.get("cache-control")).toBe("no-store");
 		const body = await response.json();
-		expect(body).toMatchObject({ status: "healthy", version: "0.1.0", d1: { reachable: true } });
+		expect(body).toMatchObject({
+			status: "healthy",
+			version: "0.1.0",
+			d1: { reachable: true, migrated: true },
+			retention: { requestDays: 30, sessionDays: 90 },
+		});
+	});
+
+	it("reports degraded (503) for an empty database, and for one missing a table", async () => {
+		const ctx = createExecutionContext();
+		const onEmpty = await worker.fetch(
+			new Request("http://localhost/health") as Request<unknown, IncomingRequestCfProperties>,
+			{ ...env, DB: env.EMPTY_DB },
+			ctx,
+		);
+		expect(onEmpty.status).toBe(503);
+		expect(await onEmpty.json()).toMatchObject({
+			status: "degraded",
+			d1: { reachable: true, migrated: false },
+		});
+		await takeD1Offline("archon_oauth_client_settings");
+		try {
+			const missing = await fetchWorker("http://localhost/health");
+			expect(missing.status).toBe(503);
+			expect(await missing.json()).toMatchObject({ d1: { reachable: true, migrated: false } });
+		} finally {
+			await bringD1Online("archon_oauth_client_settings");
+		}
 	});
 
 	it("GET /health/live answers without touching D1", async () => {

@@ -22,7 +22,7 @@ async function connectSdkClient(): Promise<{
 }
 
 describe("the official MCP TypeScript SDK client", () => {
-	it("connects, lists and calls tools, loses the session to expiry and re-initializes", async () => {
+	it("connects, lists and calls tools, and calls on after an idle expiry in the same session", async () => {
 		const first = await connectSdkClient();
 		const sessionId = first.transport.sessionId as string;
 		expect(sessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);
@@ -34,26 +34,34 @@ describe("the official MCP TypeScript SDK client", () => {
 		expect(result.isError).toBeFalsy();
 		expect(result.structuredContent).toMatchObject({ status: "healthy" });
 
+		// SDK 1.x has no recovery from a 404: the server revives the idle-expired session instead.
 		await runDurableObjectAlarm(sessionStub(sessionId));
-		const lost = await first.client.callTool({ name: "health_check", arguments: {} }).then(
+		expect(await sessionRow(sessionId)).toMatchObject({ status: "expired" });
+		const info = await first.client.callTool({ name: "session_info", arguments: {} });
+		expect(first.transport.sessionId).toBe(sessionId);
+		expect(info.structuredContent).toMatchObject({
+			sessionId,
+			clientName: "sdk-conformance-probe",
+		});
+
+		await first.transport.terminateSession();
+		await syncMirror(sessionId);
+		expect(await sessionRow(sessionId)).toMatchObject({
+			status: "disconnected",
+			disconnect_reason: "client_terminated",
+			revival_count: 1,
+		});
+	});
+
+	it("gets a 404 it cannot recover from once a session was ended for good", async () => {
+		const { client, transport } = await connectSdkClient();
+		const sessionId = transport.sessionId as string;
+		expect((await sessionStub(sessionId).end(sessionId, "admin_terminated")) as boolean).toBe(true);
+		const lost = await client.callTool({ name: "health_check", arguments: {} }).then(
 			() => null,
 			(error: unknown) => error,
 		);
 		expect(lost).toBeInstanceOf(StreamableHTTPError);
 		expect((lost as StreamableHTTPError).code).toBe(404);
-
-		const second = await connectSdkClient();
-		expect(second.transport.sessionId).not.toBe(sessionId);
-		const info = await second.client.callTool({ name: "session_info", arguments: {} });
-		expect(info.structuredContent).toMatchObject({ sessionId: second.transport.sessionId });
-
-		const secondId = second.transport.sessionId as string;
-		await second.transport.terminateSession();
-		await syncMirror(secondId);
-		expect(await sessionRow(sessionId)).toMatchObject({ status: "expired" });
-		expect(await sessionRow(secondId)).toMatchObject({
-			status: "disconnected",
-			disconnect_reason: "client_terminated",
-		});
 	});
 });

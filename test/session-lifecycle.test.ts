@@ -80,8 +80,9 @@ describe("validation of every later request", () => {
 		await expectErrorResponse(unknown, 404, -32001);
 	});
 
-	it("answers 400 -32000 when a non-initialize request carries no session id", async () => {
-		await expectErrorResponse(await post(rpc("tools/list")), 400, -32000);
+	it("answers 400 -32000 when a non-initialize request carries no session id, saying to send initialize", async () => {
+		const body = await expectErrorResponse(await post(rpc("tools/list")), 400, -32000);
+		expect(body.error?.message).toMatch(/Mcp-Session-Id header is required.*Send initialize first/);
 	});
 
 	it("refuses a malformed id with 404 without waking any Durable Object", async () => {
@@ -122,14 +123,13 @@ describe("idle expiry by alarm", () => {
 		expect((after as number) - Date.now()).toBeLessThanOrEqual(3600_000);
 	});
 
-	it("expires the session: 404 afterwards, storage erased, D1 row expired with reason and duration", async () => {
+	it("expires the session: storage erased, D1 row expired with reason and duration", async () => {
 		const { sessionId } = await initialize();
 		await callTool(sessionId, "health_check");
 		const stub = sessionStub(sessionId);
 
 		expect(await runDurableObjectAlarm(stub)).toBe(true);
 
-		await expectErrorResponse(await post(rpc("ping"), { session: sessionId }), 404, -32001);
 		const row = await sessionRow(sessionId);
 		expect(row).toMatchObject({ status: "expired", disconnect_reason: "timeout" });
 		expect(row?.disconnected_at).toBeGreaterThanOrEqual(row?.connected_at ?? 0);
@@ -144,6 +144,7 @@ describe("idle expiry by alarm", () => {
 		const keys = await runInDurableObject(stub, (_i, state) => [...state.storage.kv.list()].length);
 		expect(keys).toBe(0);
 		expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBeNull();
+		// What a later request finds (revival, or 404 with SESSION_REVIVAL_SECONDS=0): session-revival.test.ts.
 	});
 
 	it("is idempotent: a second alarm run changes nothing", async () => {
@@ -189,14 +190,16 @@ describe("idle expiry by alarm", () => {
 		expect((expiry as number) - Date.now()).toBeGreaterThan(3500_000);
 	});
 
-	it("expires while D1 is down: never served again, and the final row lands on retry", async () => {
+	it("expires while D1 is down: not served (503, revival needs D1), and the final row lands on retry", async () => {
 		const { sessionId } = await initialize();
 		const stub = sessionStub(sessionId);
 		expect(await syncMirror(sessionId)).toBe(0);
 		await takeD1Offline("archon_mcp_sessions");
 		try {
 			expect(await runDurableObjectAlarm(stub)).toBe(true);
-			await expectErrorResponse(await post(rpc("ping"), { session: sessionId }), 404, -32001);
+			const refused = await post(rpc("ping"), { session: sessionId });
+			await expectErrorResponse(refused, 503, -32603);
+			expect(refused.headers.get("retry-after")).toBe("5");
 			// The ended record is kept for the retry, which is scheduled.
 			const kept = await runInDurableObject(stub, (_i, state) =>
 				state.storage.kv.get<{ status: string }>(StorageKey.Session),
@@ -219,7 +222,6 @@ describe("idle expiry by alarm", () => {
 	});
 });
 
-/** Renames a mirror table away, so every write to it fails as in an outage. */
 /** The message of a failed mirror sync, or null if it succeeded. */
 async function mirrorFailure(sessionId: string): Promise<string | null> {
 	// Settle the RPC promise right away: matchers that probe it would pipeline extra calls.
@@ -258,7 +260,7 @@ describe("DELETE", () => {
 
 describe("recovery after restart", () => {
 	it("serves the old session id after the object is evicted, without re-initializing", async () => {
-		const { sessionId } = await initialize({ clientName: "windsurf" });
+		const { sessionId } = await initialize({ clientName: "windsurf-client" });
 		await callTool(sessionId, "health_check");
 		await evictDurableObject(sessionStub(sessionId));
 

@@ -5,18 +5,29 @@ import { isAllowedOrigin, isSameOrigin } from "../src/http/origin";
 import { clientTypeOf } from "../src/session/client-type";
 import { isSessionId, mintSessionId } from "../src/session/session-id";
 
-describe("client type normalization", () => {
+describe("client types from the table of known clientInfo.name values", () => {
 	it.each([
 		["claude-code", "Claude Code"],
-		["Claude Code", "Claude Code"],
 		["claude-ai", "Claude Desktop"],
 		["cursor-vscode", "Cursor"],
-		["Windsurf", "Windsurf"],
+		["windsurf-client", "Windsurf"],
 		["Cline", "Cline"],
 		["codex-mcp-client", "Codex"],
-		["mcp-inspector", "MCP Inspector"],
 		["Visual Studio Code", "VS Code"],
+		["Visual Studio Code - Insiders", "VS Code"],
+		["mcp-inspector", "MCP Inspector"],
+		["inspector-cli", "MCP Inspector"],
+		["mcp-remote-fallback-test", "mcp-remote"],
+		["claude-ai (via mcp-remote 0.1.29)", "mcp-remote"],
+		["mcp", "MCP SDK"],
+		["rmcp", "MCP SDK"],
+		["archon-mcp-client", "Archon Client"],
+		// Mastra sends its config key: a name merely containing a product's is not that product.
+		["archon", "Other"],
+		["my-claude-code-wrapper", "Other"],
+		["Claude Code", "Other"],
 		["my-own-agent", "Other"],
+		["", "Other"],
 		[undefined, "Other"],
 	])("%s is %s", (name, type) => {
 		expect(clientTypeOf(name)).toBe(type);
@@ -52,6 +63,27 @@ describe("configuration", () => {
 		);
 		expect(() => readConfig({ SESSION_TIMEOUT_SECONDS: "1" })).toThrow(/between 10 and/);
 		expect(() => readConfig({ ALLOWED_ORIGINS: "not a url" })).toThrow(/ALLOWED_ORIGINS/);
+	});
+
+	it("defaults the rate limits, DCR and retention, and refuses values out of range", () => {
+		expect(readConfig({})).toMatchObject({
+			mcpRateLimitPerMinute: 600,
+			signInFailuresPerEmailPerHour: 10,
+			signInFailuresPerIpPerHour: 100,
+			oauthRegistrationsPerIpPerHour: 20,
+			oauthDcr: "on",
+			requestRetentionDays: 30,
+			sessionRetentionDays: 90,
+		});
+		expect(readConfig({ OAUTH_DCR: "off", REQUEST_RETENTION_DAYS: "7" })).toMatchObject({
+			oauthDcr: "off",
+			requestRetentionDays: 7,
+		});
+		expect(() => readConfig({ MCP_RATE_LIMIT_PER_MINUTE: "0" })).toThrow(
+			/MCP_RATE_LIMIT_PER_MINUTE must be a whole number between 1 and/,
+		);
+		expect(() => readConfig({ SESSION_RETENTION_DAYS: "1.5" })).toThrow(/SESSION_RETENTION_DAYS/);
+		expect(() => readConfig({ OAUTH_DCR: "maybe" })).toThrow(/OAUTH_DCR must be one of on, off/);
 	});
 });
 

@@ -6,8 +6,8 @@
 import type { CommandSpec, FlagSpec } from "./args.ts";
 import type { D1Runner, D1Target } from "./d1-command.ts";
 import { usageError } from "./errors.ts";
-import { checkBearerToken, checkServerUrl } from "./inputs.ts";
-import type { ServerAccess } from "./live-sessions.ts";
+import { checkBearerToken, checkEmail, checkServerUrl } from "./inputs.ts";
+import type { ServerAccess } from "./server-api.ts";
 
 /** Everything a command may touch. */
 export interface AdminContext {
@@ -55,18 +55,39 @@ export const GLOBAL_FLAGS: Readonly<Record<string, FlagSpec>> = {
 	},
 };
 
-/** Flags of the commands that can end live sessions through a running server. */
+/** `--email`, naming the user a command is about. */
+export const EMAIL_FLAG: FlagSpec = {
+	value: "E",
+	description: "the user's email",
+	required: true,
+	check: checkEmail,
+};
+
+/** `--url` of a command that calls a running server's admin API. */
+function serverUrlFlag(description: string, required: boolean): FlagSpec {
+	return { value: "URL", description, required, check: checkServerUrl };
+}
+
+/** `--admin-token`, the admin's API token for `--url`. */
+const ADMIN_TOKEN_FLAG: FlagSpec = {
+	value: "T",
+	description: "an admin's API token for --url (prefer env ARCHON_ADMIN_TOKEN)",
+	check: checkBearerToken,
+};
+
+/** Flags of the commands that can end live sessions and revoke grants through a running server. */
 export const SERVER_FLAGS: Readonly<Record<string, FlagSpec>> = {
-	url: {
-		value: "URL",
-		description: "base URL of the running server, to end live sessions now",
-		check: checkServerUrl,
-	},
-	"admin-token": {
-		value: "T",
-		description: "an admin's API token for --url (prefer env ARCHON_ADMIN_TOKEN)",
-		check: checkBearerToken,
-	},
+	url: serverUrlFlag(
+		"base URL of the running server, to end live sessions and revoke OAuth grants now",
+		false,
+	),
+	"admin-token": ADMIN_TOKEN_FLAG,
+};
+
+/** Flags of the commands that only the running server can carry out (OAuth grants live in its provider's storage). */
+export const REQUIRED_SERVER_FLAGS: Readonly<Record<string, FlagSpec>> = {
+	url: serverUrlFlag("base URL of the running server (it keeps the OAuth grants)", true),
+	"admin-token": ADMIN_TOKEN_FLAG,
 };
 
 /** A flag the parser has already required; absent means a bug in a spec. */

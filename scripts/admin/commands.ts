@@ -3,6 +3,7 @@
  */
 import { clientTimeout } from "./client-commands.ts";
 import type { AdminCommand } from "./command-types.ts";
+import { grantList, grantRevoke } from "./grant-commands.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./token-commands.ts";
 import { userAdd, userDisable, userEnable, userList, userPassword } from "./user-commands.ts";
 
@@ -16,5 +17,7 @@ export const COMMANDS: readonly AdminCommand[] = [
 	tokenCreate,
 	tokenList,
 	tokenRevoke,
+	grantList,
+	grantRevoke,
 	clientTimeout,
 ];

@@ -220,6 +220,7 @@ export const tokenRevoke: AdminCommand = {
 				token: { id, name, revokedAt: isoTime(revokedAt) },
 				alreadyRevoked: already,
 				endedSessions: sessions.endedSessions,
+				revokedGrants: sessions.revokedGrants,
 			},
 			text: [
 				already

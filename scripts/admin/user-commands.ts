@@ -8,6 +8,7 @@ import { commandUsage } from "./args.ts";
 import {
 	type AdminCommand,
 	type AdminContext,
+	EMAIL_FLAG,
 	GLOBAL_FLAGS,
 	LIST_LIMIT,
 	requiredFlag,
@@ -16,12 +17,12 @@ import {
 } from "./command-types.ts";
 import { failure, usageError } from "./errors.ts";
 import { formatTable, formatTime, isoTime } from "./format.ts";
-import { checkEmail, checkName, checkPassword, checkRole, normalizeEmail } from "./inputs.ts";
+import { checkName, checkPassword, checkRole, normalizeEmail } from "./inputs.ts";
 import { endOrExplainLiveSessions } from "./live-sessions.ts";
 import { integerColumn, nullableIntegerColumn, textColumn } from "./rows.ts";
 import { sql } from "./sql.ts";
 
-const email = { value: "E", description: "the user's email", required: true, check: checkEmail };
+const email = EMAIL_FLAG;
 const password = {
 	value: "P",
 	description: "password for the sign-in page (visible in shell history; prefer --password-stdin)",
@@ -175,6 +176,7 @@ export const userDisable: AdminCommand = {
 				user: { id, email: address, disabledAt: isoTime(disabledAt) },
 				alreadyDisabled: already,
 				endedSessions: sessions.endedSessions,
+				revokedGrants: sessions.revokedGrants,
 			},
 			text: [
 				already

@@ -11,11 +11,11 @@ export const LIVE_SESSION_TIMEOUT_SECONDS = 10;
 /** How long to wait for the background D1 mirror to show a change (10 seconds). */
 export const MIRROR_TIMEOUT_MS = 10_000;
 
-/** The client the suite's raw requests introduce themselves as; "archon" maps to client type "Archon Client". */
+/** The client the suite's raw requests introduce themselves as: a name in no client table. */
 export const LIVE_CLIENT: ClientInfo = { name: "archon-live-suite", version: "4.0.0-live" };
 
-/** The client type the server derives from `LIVE_CLIENT.name` (src/session/client-type.ts). */
-export const LIVE_CLIENT_TYPE = "Archon Client";
+/** The client type of a name the server's table does not know (src/session/client-type.ts); the raw name is kept. */
+export const LIVE_CLIENT_TYPE = "Other";
 
 /** Shared by the checks of one run. */
 export interface LiveContext {

@@ -22,6 +22,7 @@ import { clientLibraryLegacy, clientLibraryModern } from "./checks/client-librar
 import { clientSessionId } from "./checks/client-session-id.ts";
 import { d1Integrity } from "./checks/d1-integrity.ts";
 import { deleteSessionCheck } from "./checks/delete-session.ts";
+import { grantCommands } from "./checks/grant-commands.ts";
 import { idleExpiry } from "./checks/idle-expiry.ts";
 import { inspectorCli } from "./checks/inspector-cli.ts";
 import { legacyElicitation } from "./checks/legacy-elicitation.ts";
@@ -55,6 +56,7 @@ const CHECKS = [
 	authChallenge,
 	sessionHijack,
 	tokenRevocation,
+	grantCommands,
 ] as const;
 
 /**

@@ -6,7 +6,9 @@
  */
 import type { Database } from "../db/database";
 import {
+	findToken,
 	findUser,
+	isLiveToken,
 	LAST_USED_RESOLUTION_MS,
 	principalForTokenHash,
 	touchTokenLastUsed,
@@ -40,14 +42,24 @@ export async function principalFromApiToken(
 
 /**
  * The principal carried by verified provider props, re-checked against D1 for
- * OAuth grants (the user may have been disabled since the grant). API-token
- * props were resolved from D1 in this very request.
+ * OAuth grants: the user may have been disabled since the grant, and a grant
+ * signed in with an API token works only while that token does (revoked or
+ * expired: null). API-token props were resolved from D1 in this very request.
  */
-export async function principalFromProps(db: Database, props: unknown): Promise<Principal | null> {
+export async function principalFromProps(
+	db: Database,
+	props: unknown,
+	now = Date.now(),
+): Promise<Principal | null> {
 	if (!isAuthProps(props)) return null;
 	if (props.credential.kind === "api_token") return props;
-	const user = await findUser(db, props.userId);
+	const tokenId = props.signInTokenId;
+	const [user, token] = await Promise.all([
+		findUser(db, props.userId),
+		tokenId === undefined ? undefined : findToken(db, tokenId),
+	]);
 	if (!user || user.disabledAt !== null) return null;
+	if (tokenId !== undefined && !isLiveToken(token, user.id, now)) return null;
 	return { ...props, email: user.email, role: user.role };
 }
 

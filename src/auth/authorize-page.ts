@@ -22,8 +22,10 @@ import {
 	type OAuthHelpers,
 } from "@cloudflare/workers-oauth-provider";
 import type { Context } from "hono";
+import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import { oauthClientTimeout } from "../db/identity-queries";
+import { retryAfter } from "../limits/rate-limits";
 import { log } from "../log";
 import {
 	type ConsentForm,
@@ -33,18 +35,29 @@ import {
 	signInPage,
 } from "./authorize-html";
 import type { AuthProps } from "./caller";
+import type { GrantMetadata } from "./grants";
+import { tooLong } from "./oauth-guard";
 import { MCP_SCOPE } from "./oauth-provider";
-import { checkCredentials, forgetSignIn, rememberSignIn, takeSignIn } from "./sign-in";
+import {
+	checkCredentials,
+	forgetSignIn,
+	rememberSignIn,
+	signInAttempt,
+	takeSignIn,
+} from "./sign-in";
+import { countSignIn } from "./sign-in-limits";
 
 type AuthorizeContext = Context<{ Bindings: Env & { OAUTH_PROVIDER?: OAuthHelpers } }>;
 
-/** Characters of a refused email written to the log. */
+/** Characters of a refused email written to the log and shown again on the form. */
 const MAX_LOGGED_EMAIL_CHARS = 100;
 
 /** GET /authorize: validates the OAuth request and shows the sign-in form. */
 export async function showAuthorizePage(c: AuthorizeContext): Promise<Response> {
 	const oauth = c.env.OAUTH_PROVIDER;
 	if (!oauth) return oauthDisabled();
+	// The provider keys its client lookup by client_id; KV refuses keys that long.
+	if (tooLong(c.req.query("client_id"))) return failurePage(400, "Invalid client_id: too long.");
 	try {
 		const request = await oauth.parseAuthRequest(c.req.raw);
 		return signInPage(await startForm(oauth, request), { failed: false });
@@ -83,7 +96,11 @@ export function authorizeMethodNotAllowed(): Response {
 	});
 }
 
-/** Sign-in step: the handle, then the credentials; the confirmation or the form again. */
+/**
+ * Sign-in step: the handle, then the failure limits, then the credentials;
+ * the confirmation, or the form again. Every failure gets the same page
+ * whatever the email names (README, "The sign-in page": no oracle of passwords or emails).
+ */
 async function signIn(
 	c: AuthorizeContext,
 	oauth: OAuthHelpers,
@@ -92,13 +109,25 @@ async function signIn(
 ): Promise<Response> {
 	// The handle and its cookie first: credentials are checked only for a form this browser was shown.
 	const approved = await oauth.approveConsent(c.req.raw, handle);
-	const user = await checkCredentials(openDatabase(c.env.DB), form);
+	const attempt = signInAttempt(form);
+	const email = String(form.get("email") ?? "").slice(0, MAX_LOGGED_EMAIL_CHARS);
+	const counted = await countSignIn(c.env.RATE_LIMITER, readConfig(c.env), c.req.raw, attempt);
+	if (!counted.allowed) {
+		log.warn("auth.sign_in_limited", { email });
+		const minutes = Math.ceil(counted.decision.retryAfterSeconds / 60);
+		return failurePage(
+			429,
+			`Too many failed sign-ins for this account or from this network. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`,
+			retryAfter(counted.decision),
+		);
+	}
+	const user = await checkCredentials(openDatabase(c.env.DB), attempt);
 	const next = await startForm(oauth, approved.request, approved.headers);
 	if (!user) {
-		const email = String(form.get("email") ?? "").slice(0, MAX_LOGGED_EMAIL_CHARS);
 		log.warn("auth.sign_in_failed", { email });
 		return signInPage(next, { failed: true, email });
 	}
+	await counted.succeeded();
 	await rememberSignIn(c.env.OAUTH_KV, next.handle, user);
 	return confirmPage(next, user);
 }
@@ -110,17 +139,20 @@ async function allow(c: AuthorizeContext, oauth: OAuthHelpers, handle: string): 
 	if (!user) return failurePage(400, "This sign-in expired or no longer works.");
 	const approved = await oauth.approveConsent(c.req.raw, handle, { scope: [MCP_SCOPE] });
 	const clientId = approved.request.clientId;
+	// A grant signed in with an API token records it, and works only while the token does.
 	const props: AuthProps = {
 		userId: user.userId,
 		email: user.email,
 		role: user.role,
 		credential: { kind: "oauth", id: clientId },
 		sessionTimeoutSeconds: await oauthClientTimeout(db, clientId),
+		...(user.tokenId === undefined ? {} : { signInTokenId: user.tokenId }),
 	};
+	const metadata: GrantMetadata = { email: user.email, signInTokenId: user.tokenId ?? null };
 	const { redirectTo } = await oauth.completeAuthorization({
 		request: approved.request,
 		userId: user.userId,
-		metadata: { email: user.email },
+		metadata,
 		scope: approved.request.scope,
 		props,
 	});

@@ -1,7 +1,7 @@
 /**
  * Who is calling: the verified principal of a request, the props the OAuth
- * provider keeps for it, the 401 challenge when there is none, and the session
- * owner a legacy session object checks. Nothing here imports `http/`: whether
+ * provider keeps for it, the 401 challenge and the body that explains it when
+ * there is none, and the session owner a legacy session object checks. Nothing here imports `http/`: whether
  * a loopback request may skip authentication is decided at the front door
  * (`src/http/auth-bypass.ts`) and handed in.
  */
@@ -9,7 +9,7 @@ import type { Context } from "hono";
 import { clampSessionTimeout, type ServerConfig } from "../config";
 import { openDatabase } from "../db/database";
 import type { UserRole } from "../db/identity-schema";
-import { JsonRpcCode, McpHttpError } from "../errors";
+import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
 import type { SessionOwner } from "../session/session-record";
 import { principalFromProps } from "./authenticate";
 
@@ -25,6 +25,11 @@ export interface Principal {
 	readonly credential: { readonly kind: CredentialKind; readonly id: string };
 	/** The idle timeout this client asked for (seconds, unclamped), or null for the server default. */
 	readonly sessionTimeoutSeconds: number | null;
+	/**
+	 * For an OAuth grant signed in on `/authorize` with an API token: that
+	 * token's id. The grant works only while the token does.
+	 */
+	readonly signInTokenId?: string;
 }
 
 /**
@@ -45,7 +50,8 @@ export function isAuthProps(value: unknown): value is AuthProps {
 		typeof props.email === "string" &&
 		(props.role === "admin" || props.role === "member") &&
 		typeof props.credential?.id === "string" &&
-		(props.credential.kind === "api_token" || props.credential.kind === "oauth")
+		(props.credential.kind === "api_token" || props.credential.kind === "oauth") &&
+		(props.signInTokenId === undefined || typeof props.signInTokenId === "string")
 	);
 }
 
@@ -76,12 +82,44 @@ export function unauthorized(requestUrl: string, error?: "invalid_token"): McpHt
 	const challenge = error
 		? `Bearer error="${error}", resource_metadata="${metadata}"`
 		: `Bearer resource_metadata="${metadata}"`;
-	return new McpHttpError(
-		401,
-		JsonRpcCode.ServerError,
-		"Unauthorized: a valid bearer token is required",
-		{ "WWW-Authenticate": challenge },
-	);
+	return authenticationError(401, requestUrl, challenge);
+}
+
+/**
+ * The OAuth provider's own 401 or 403 for `/mcp` (an empty body, or an OAuth
+ * error object) as the JSON-RPC error an MCP client shows its user, saying
+ * how to authenticate; its headers, the `WWW-Authenticate` challenge first,
+ * are kept. Any other response is returned as is.
+ */
+export function explainAuthFailure(response: Response, requestUrl: string): Response {
+	if (response.status !== 401 && response.status !== 403) return response;
+	const challenge = response.headers.get("www-authenticate") ?? "";
+	const explained = errorResponse(authenticationError(response.status, requestUrl, challenge));
+	const headers = new Headers(response.headers);
+	for (const [name, value] of explained.headers) headers.set(name, value);
+	headers.delete("content-length");
+	return new Response(explained.body, { status: response.status, headers });
+}
+
+/**
+ * A 401 or 403 whose message says how to authenticate: an API token as a
+ * bearer token, or OAuth, whose authorization server the resource metadata names.
+ */
+function authenticationError(
+	status: 401 | 403,
+	requestUrl: string,
+	challenge: string,
+): McpHttpError {
+	const metadata = new URL(PROTECTED_RESOURCE_METADATA_PATH, requestUrl).href;
+	const how = `send an Archon API token as "Authorization: Bearer archon_...", or sign in with OAuth (the authorization server is named in the resource metadata at ${metadata})`;
+	const message =
+		status === 403
+			? `Forbidden: the access token does not grant use of this MCP server; ${how}`
+			: /error="invalid_token"/.test(challenge)
+				? `Unauthorized: the bearer token is invalid, expired or revoked; ${how}`
+				: `Unauthorized: authentication required; ${how}`;
+	const headers: Record<string, string> = challenge ? { "WWW-Authenticate": challenge } : {};
+	return new McpHttpError(status, JsonRpcCode.ServerError, message, headers);
 }
 
 /**

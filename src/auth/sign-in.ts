@@ -15,16 +15,29 @@
  * use the record.
  */
 import type { Database } from "../db/database";
-import { findToken, findUser, findUserByEmail } from "../db/identity-queries";
+import { findToken, findUser, findUserByEmail, isLiveToken } from "../db/identity-queries";
 import type { UserRole } from "../db/identity-schema";
 import { principalFromApiToken } from "./authenticate";
-import { sha256Hex, verifyPassword } from "./credentials";
+import { PBKDF2_ITERATIONS, sha256Hex, verifyPassword } from "./credentials";
 
 /** Prefix of this module's KV keys. */
 const KEY_PREFIX = "archon-sign-in:";
 
 /** How long a sign-in waits for Allow: as long as the provider keeps a consent transaction (10 minutes, in seconds). */
 const SIGN_IN_TTL_SECONDS = 600;
+
+/**
+ * What a password is checked against when the email names no account that can
+ * sign in with one (unknown, disabled, or without a password): the same
+ * PBKDF2 work as a real hash, so the answer takes as long whether the email
+ * exists or not. Salt and hash are zero bytes; no password derives to them.
+ */
+const DUMMY_PASSWORD_HASH = `pbkdf2-sha256$${PBKDF2_ITERATIONS}$${"A".repeat(22)}$${"A".repeat(43)}`;
+
+/** What the form asks to sign in with: an API token when its field is filled, otherwise email and password. */
+export type SignInAttempt =
+	| { readonly kind: "token"; readonly token: string }
+	| { readonly kind: "password"; readonly email: string; readonly password: string };
 
 /** Who signed in on the form, and with which API token if not with a password. */
 export interface SignedInUser {
@@ -42,23 +55,41 @@ interface SignInRecord {
 	readonly tokenId?: string;
 }
 
-/**
- * The user behind the form's credentials: an API token (when the token field
- * is filled), or email and password. Null when they fail, without saying why.
- */
-export async function checkCredentials(db: Database, form: FormData): Promise<SignedInUser | null> {
+/** The credentials a sign-in form carries; the email trimmed and lower-cased, as stored. */
+export function signInAttempt(form: FormData): SignInAttempt {
 	const token = String(form.get("token") ?? "").trim();
-	if (token !== "") {
-		const principal = await principalFromApiToken(db, token);
+	if (token !== "") return { kind: "token", token };
+	return {
+		kind: "password",
+		email: String(form.get("email") ?? "")
+			.trim()
+			.toLowerCase(),
+		password: String(form.get("password") ?? ""),
+	};
+}
+
+/**
+ * The user behind the attempt's credentials, or null when they fail, without
+ * saying why. A password attempt runs one PBKDF2 whatever the email names
+ * (README, "The sign-in page": sign-in failures look alike in status, body and timing).
+ */
+export async function checkCredentials(
+	db: Database,
+	attempt: SignInAttempt,
+): Promise<SignedInUser | null> {
+	if (attempt.kind === "token") {
+		const principal = await principalFromApiToken(db, attempt.token);
 		if (!principal) return null;
 		const user = await findUser(db, principal.userId);
 		return user ? signedIn(user, principal.credential.id) : null;
 	}
-	const user = await findUserByEmail(db, String(form.get("email") ?? ""));
-	if (!user || user.disabledAt !== null || !user.passwordHash) return null;
-	const password = String(form.get("password") ?? "");
-	if (!(await verifyPassword(password, user.passwordHash))) return null;
-	return signedIn(user);
+	const user = await findUserByEmail(db, attempt.email);
+	const usable = user?.disabledAt === null ? user : undefined;
+	const matches = await verifyPassword(
+		attempt.password,
+		usable?.passwordHash ?? DUMMY_PASSWORD_HASH,
+	);
+	return usable?.passwordHash && matches ? signedIn(usable) : null;
 }
 
 /** Keeps who signed in for the confirmation form carrying `handle`. */
@@ -93,9 +124,7 @@ export async function takeSignIn(
 	if (!user || user.disabledAt !== null) return null;
 	if (record.tokenId === undefined) return signedIn(user);
 	const token = await findToken(db, record.tokenId);
-	if (!token || token.userId !== user.id || token.revokedAt !== null) return null;
-	if (token.expiresAt !== null && token.expiresAt <= now) return null;
-	return signedIn(user, token.id);
+	return isLiveToken(token, user.id, now) ? signedIn(user, record.tokenId) : null;
 }
 
 /** Deletes the record for `handle`, if any (the user denied at the confirmation). */

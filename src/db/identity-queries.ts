@@ -78,6 +78,16 @@ export async function findToken(db: Database, tokenId: string) {
 	return db.query.apiTokens.findFirst({ where: eq(apiTokens.id, tokenId) });
 }
 
+/** True when `token` exists, belongs to `userId`, and is neither revoked nor expired at `now`. */
+export function isLiveToken(
+	token: { userId: string; revokedAt: number | null; expiresAt: number | null } | undefined,
+	userId: string,
+	now: number,
+): boolean {
+	if (!token || token.userId !== userId || token.revokedAt !== null) return false;
+	return token.expiresAt === null || token.expiresAt > now;
+}
+
 /** Marks a token revoked (idempotent). */
 export async function revokeToken(db: Database, tokenId: string, now: number): Promise<void> {
 	await db

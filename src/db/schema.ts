@@ -56,6 +56,12 @@ export const mcpSessions = sqliteTable(
 		userEmail: text("user_email"),
 		/** JSON object of extra facts (handshake count, request count, timeout). */
 		metadata: text("metadata"),
+		/** The level the client set with `logging/setLevel`; restored with the handshake when the session is revived. */
+		logLevel: text("log_level"),
+		/** Times the session was revived after an idle expiry (README, "Revival"). */
+		revivalCount: integer("revival_count").notNull().default(0),
+		/** Epoch ms of the latest revival; null if never revived. */
+		revivedAt: integer("revived_at"),
 	},
 	(table) => [
 		index("idx_archon_mcp_sessions_status_activity").on(table.status, table.lastActivity),
@@ -102,5 +108,8 @@ export const mcpRequests = sqliteTable(
 			table.timestamp,
 		),
 		index("idx_archon_mcp_requests_user_time").on(table.userId, table.timestamp),
+		// The retention sweep's range (src/retention/); also serves time-range metrics. Migration
+		// 0004 creates it IF NOT EXISTS: the metrics migration creates the same index.
+		index("idx_archon_mcp_requests_time_era_status").on(table.timestamp, table.era, table.status),
 	],
 );

@@ -1,8 +1,9 @@
 /**
  * Queries on `archon_mcp_sessions`. Every function takes the database first.
  */
-import { and, asc, count, desc, eq, type SQL, sql } from "drizzle-orm";
-import type { SessionRecord } from "../session/session-record";
+import type { LoggingLevel } from "@modelcontextprotocol/server";
+import { and, count, desc, eq, type SQL, sql } from "drizzle-orm";
+import type { EndedSession, SessionRecord } from "../session/session-record";
 import type { Database } from "./database";
 import { mcpRequests, mcpSessions, type SessionStatus } from "./schema";
 
@@ -32,14 +33,72 @@ export async function countActiveSessions(db: Database): Promise<number> {
 	return row?.value ?? 0;
 }
 
-/** The user's live sessions (by their mirror rows), least recently active first; bounded by `limit`. */
-export async function activeSessionsOfUser(db: Database, userId: string, limit: number) {
-	return db
-		.select({ sessionId: mcpSessions.sessionId, lastActivity: mcpSessions.lastActivity })
-		.from(mcpSessions)
-		.where(and(eq(mcpSessions.userId, userId), eq(mcpSessions.status, "active")))
-		.orderBy(asc(mcpSessions.lastActivity))
-		.limit(limit);
+/**
+ * Makes a session's row `active` again from the record of its revival, only
+ * if the row is still the one of its idle expiry at `endedAt` (epoch ms).
+ * True when it did; false when the row changed meanwhile.
+ */
+export async function reviveSessionRow(
+	db: Database,
+	record: SessionRecord,
+	endedAt: number,
+): Promise<boolean> {
+	const { sessionId: _id, connectedAt: _connected, ...changes } = toSessionRow(record);
+	const revived = await db
+		.update(mcpSessions)
+		.set(changes)
+		.where(and(eq(mcpSessions.sessionId, record.id), idleExpiredAt(endedAt)))
+		.returning({ sessionId: mcpSessions.sessionId });
+	return revived.length === 1;
+}
+
+/**
+ * Ends an idle-expired session for good at its client's request (DELETE), so
+ * it is never revived: the row of its idle expiry at `endedAt` becomes
+ * `disconnected` by the client, keeping when it ended. True when it did.
+ */
+export async function terminateDormantSessionRow(
+	db: Database,
+	sessionId: string,
+	endedAt: number,
+): Promise<boolean> {
+	const ended = await db
+		.update(mcpSessions)
+		.set({ status: "disconnected", disconnectReason: "client_terminated" })
+		.where(and(eq(mcpSessions.sessionId, sessionId), idleExpiredAt(endedAt)))
+		.returning({ sessionId: mcpSessions.sessionId });
+	return ended.length === 1;
+}
+
+/** A session's row as an ended session (its handshake, history and how it ended), or undefined. */
+export async function findEndedSession(
+	db: Database,
+	sessionId: string,
+): Promise<EndedSession | undefined> {
+	const row = await findSessionRow(db, sessionId);
+	if (!row) return undefined;
+	const metadata = parseJson(row.metadata) as Partial<
+		Record<"requestCount" | "handshakeCount", number>
+	>;
+	return {
+		id: row.sessionId,
+		status: row.status,
+		disconnectReason: row.disconnectReason,
+		endedAt: row.disconnectedAt,
+		handshake: {
+			clientName: row.clientName,
+			clientVersion: row.clientVersion,
+			clientCapabilities: parseJson(row.clientCapabilities),
+			protocolVersion: row.protocolVersion,
+		},
+		logLevel: row.logLevel as LoggingLevel | null,
+		connectedAt: row.connectedAt,
+		requestCount: metadata.requestCount ?? 0,
+		handshakeCount: metadata.handshakeCount ?? 1,
+		revivalCount: row.revivalCount,
+		userId: row.userId,
+		userEmail: row.userEmail,
+	};
 }
 
 /** One session row, or undefined. */
@@ -68,7 +127,28 @@ function toSessionRow(record: SessionRecord): typeof mcpSessions.$inferInsert {
 			requestCount: record.requestCount,
 			timeoutSeconds: record.timeoutSeconds,
 		}),
+		logLevel: record.logLevel ?? null,
+		revivalCount: record.revivalCount ?? 0,
+		revivedAt: record.revivedAt ?? null,
 	};
+}
+
+/** The condition that a row is still the one of an idle expiry at `endedAt`. */
+function idleExpiredAt(endedAt: number): SQL | undefined {
+	return and(
+		eq(mcpSessions.status, "expired"),
+		eq(mcpSessions.disconnectReason, "timeout"),
+		eq(mcpSessions.disconnectedAt, endedAt),
+	);
+}
+
+/** A JSON column's value; an object when the column is empty or not JSON. */
+function parseJson(text: string | null): unknown {
+	try {
+		return text === null ? {} : JSON.parse(text);
+	} catch {
+		return {};
+	}
 }
 
 /** Filters of a session listing; all optional. */

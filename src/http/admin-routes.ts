@@ -1,12 +1,14 @@
 /**
- * The admin view of sessions, over HTTP: `/api/...`. Callers authenticate with
- * an API token. Admins see and end every session; members only their own, and
- * another user's session is a 404 to them, as on `/mcp`.
+ * The admin view of sessions and OAuth grants, over HTTP: `/api/...`. Callers
+ * authenticate with an API token. Admins see and end every session and grant;
+ * members only their own, and another user's is a 404 to them, as on `/mcp`.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { bearerToken, principalFromApiToken } from "../auth/authenticate";
 import { type Principal, unauthorized } from "../auth/caller";
+import { listGrants, revokeGrants } from "../auth/grants";
+import { oauthHelpers } from "../auth/oauth-provider";
 import { endSessionsOfUser } from "../auth/revocation";
 import { openDatabase } from "../db/database";
 import { disableUser, findToken, findUser, revokeToken } from "../db/identity-queries";
@@ -94,8 +96,22 @@ export function createAdminRoutes() {
 		const user = await findUser(db, c.req.param("id"));
 		if (!user) throw notFound("User not found");
 		await disableUser(db, user.id, Date.now());
-		const endedSessions = await endSessionsOfUser(c.env.MCP_SESSION, db, user.id, "revoked");
-		return c.json({ endedSessions });
+		const revokedGrants = await revokeGrants(grantApi(c), user.id);
+		const endedSessions = await endSessionsOfUser(c.env, user.id, "revoked");
+		return c.json({ endedSessions, revokedGrants });
+	});
+
+	api.get("/users/:id/grants", async (c) => {
+		const userId = await visibleUserId(c);
+		return c.json(await listGrants(grantApi(c), userId));
+	});
+
+	api.delete("/users/:id/grants/:grantId", async (c) => {
+		const userId = await visibleUserId(c);
+		const grantId = c.req.param("grantId");
+		const revoked = await revokeGrants(grantApi(c), userId, (grant) => grant.id === grantId);
+		if (revoked === 0) throw notFound("Grant not found");
+		return c.body(null, 204);
 	});
 
 	api.get("/metrics/requests", async (c) => {
@@ -116,11 +132,35 @@ export function createAdminRoutes() {
 			throw notFound("Token not found");
 		}
 		await revokeToken(db, token.id, Date.now());
-		const endedSessions = await endSessionsOfUser(c.env.MCP_SESSION, db, token.userId, "revoked");
-		return c.json({ endedSessions });
+		const revokedGrants = await revokeGrants(
+			grantApi(c),
+			token.userId,
+			(grant) => grant.signInTokenId === token.id,
+		);
+		const endedSessions = await endSessionsOfUser(c.env, token.userId, "revoked");
+		return c.json({ endedSessions, revokedGrants });
 	});
 
 	return api;
+}
+
+/** The provider's grant API, for this request's origin. */
+function grantApi(c: Context<AdminEnv>) {
+	return oauthHelpers(c.env, new URL(c.req.url).origin);
+}
+
+/**
+ * The `:id` of a user route when the caller may see that user (an admin, or
+ * the user themself) and the user exists; "not found" otherwise. Only an
+ * existing user's id reaches the provider's storage keys.
+ */
+async function visibleUserId(c: Context<AdminEnv>): Promise<string> {
+	const principal = c.get("principal");
+	const userId = c.req.param("id") ?? "";
+	if (principal.role !== "admin" && principal.userId !== userId) throw notFound("User not found");
+	const user = await findUser(openDatabase(c.env.DB), userId);
+	if (!user) throw notFound("User not found");
+	return user.id;
 }
 
 /** The session row if the caller may see it; another user's session is "not found" to a member. */
@@ -162,8 +202,10 @@ function parsePage(query: Record<string, string>): { limit: number; offset: numb
 	if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_SIZE.max) {
 		throw badRequest(`limit must be a whole number from 1 to ${PAGE_SIZE.max}`);
 	}
-	if (!Number.isInteger(offset) || offset < 0)
-		throw badRequest("offset must be a whole number ≥ 0");
+	// Safe integers only: 1e21 is an integer to JavaScript, but not to SQLite's OFFSET.
+	if (!Number.isSafeInteger(offset) || offset < 0) {
+		throw badRequest(`offset must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}`);
+	}
 	return { limit, offset };
 }
 

@@ -16,12 +16,13 @@
  * Host/Origin (the Worker entry), authentication, Content-Type and the body
  * limit apply to both lanes alike.
  */
-import { isLegacyRequest } from "@modelcontextprotocol/server";
+import { isLegacyRequest, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
-import { ownerOf, requestPrincipal } from "../auth/caller";
+import { ownerOf, type Principal, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
-import { openDatabase } from "../db/database";
 import { JsonRpcCode, McpHttpError } from "../errors";
+import { enforceMcpRateLimit } from "../limits/rate-limits";
+import { validateInitialize } from "../mcp/initialize-params";
 import { Header, isModernVersionHeader } from "../mcp/protocol";
 import { requestStateCodec } from "../mcp/request-state";
 import {
@@ -33,7 +34,6 @@ import {
 	validateProtocolVersion,
 } from "../mcp/request-validation";
 import { serveModern } from "../modern/modern-lane";
-import { enforceSessionLimit } from "../session/session-limits";
 import {
 	openSession,
 	resumeStreamInSession,
@@ -62,8 +62,7 @@ export async function mcpPost(c: McpContext): Promise<Response> {
 export async function mcpDelete(c: McpContext): Promise<Response> {
 	if (isModernVersionHeader(c.req.raw.headers)) return modern(c);
 	validateProtocolVersion(c.req.raw);
-	const config = readConfig(c.env);
-	const { owner } = ownerOf(await requestPrincipal(c, isAuthOff(c.req.raw, config)), config);
+	const { owner } = ownerOf(await caller(c), readConfig(c.env));
 	return terminateSession(c.env.MCP_SESSION, sessionCandidates(c.req.raw.headers), owner);
 }
 
@@ -80,8 +79,7 @@ export async function mcpGet(c: McpContext): Promise<Response> {
 	if (isModernVersionHeader(request.headers)) return modern(c);
 	if (!request.headers.has(Header.LastEventId)) return mcpMethodNotAllowed();
 	validateProtocolVersion(request);
-	const config = readConfig(c.env);
-	const owner = ownerOf(await requestPrincipal(c, isAuthOff(request, config)), config);
+	const owner = ownerOf(await caller(c), readConfig(c.env));
 	const call = { url: request.url, headers: forwardedHeaders(request.headers), ...owner };
 	return resumeStreamInSession(c.env.MCP_SESSION, call, sessionCandidates(request.headers));
 }
@@ -93,14 +91,18 @@ export function mcpMethodNotAllowed(): never {
 	});
 }
 
-/** The legacy lane: validated here, then served in the session the ids name, or a new one. */
+/**
+ * The legacy lane: validated here (an `initialize` in full, before any
+ * session is touched), then served in the session the ids name, or a new one.
+ */
 async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 	const request = c.req.raw;
 	validateAccept(request);
 	const parsed = parseMessages(body, validateProtocolVersion(request));
+	const handshake = parsed.isInitialize ? validateInitialize(parsed.body as JSONRPCMessage) : null;
 
 	const config = readConfig(c.env);
-	const principal = await requestPrincipal(c, isAuthOff(request, config));
+	const principal = await caller(c);
 	const call = {
 		url: request.url,
 		headers: forwardedHeaders(request.headers),
@@ -109,29 +111,34 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 		tracked: isTracked(request, config),
 	};
 	const candidates = sessionCandidates(request.headers);
-	if (!parsed.isInitialize) return serveInSession(c.env.MCP_SESSION, call, candidates);
-	return openSession(c.env.MCP_SESSION, call, candidates, async () => {
-		if (principal) {
-			const db = openDatabase(c.env.DB);
-			await enforceSessionLimit(c.env.MCP_SESSION, db, config, principal.userId);
-		}
-	});
+	if (!handshake) return serveInSession(c.env.MCP_SESSION, call, candidates);
+	return openSession(c.env.MCP_SESSION, { ...call, handshake }, candidates);
 }
 
 /** The modern lane, for the verified caller. */
 async function modern(c: McpContext, body?: unknown): Promise<Response> {
 	const request = c.req.raw;
-	const config = readConfig(c.env);
-	const principal =
-		body === undefined ? null : await requestPrincipal(c, isAuthOff(request, config));
+	const principal = body === undefined ? null : await caller(c);
 	return serveModern({
 		request,
 		body,
 		env: c.env,
 		principal,
-		tracked: isTracked(request, config),
+		tracked: isTracked(request, readConfig(c.env)),
 		waitUntil: (work) => c.executionCtx.waitUntil(work),
 	});
+}
+
+/**
+ * The verified caller of an `/mcp` request (null on loopback with auth off,
+ * which is also exempt from the rate limit), counted against
+ * `MCP_RATE_LIMIT_PER_MINUTE` (429 past it), in either era.
+ */
+async function caller(c: McpContext): Promise<Principal | null> {
+	const config = readConfig(c.env);
+	const principal = await requestPrincipal(c, isAuthOff(c.req.raw, config));
+	if (principal) await enforceMcpRateLimit(c.env.RATE_LIMITER, config, principal.userId);
+	return principal;
 }
 
 /** Only the headers the MCP transport reads travel to the session object. */

@@ -22,6 +22,13 @@ export const FIRST_VERSION_WITHOUT_BATCHES: ProtocolVersion = "2025-06-18";
 /** Largest request body accepted, in bytes (4 MiB). */
 export const MAX_BODY_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects accepted in a body. Deeper JSON
+ * overflows the stack of the structured clone that carries a request to its
+ * session object (20 000 levels did); real MCP messages nest a few levels.
+ */
+export const MAX_JSON_DEPTH = 128;
+
 /** Header names, lower-case as the Fetch API reports them. */
 export const Header = {
 	McpSessionId: "mcp-session-id",

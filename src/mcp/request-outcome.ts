@@ -11,9 +11,7 @@ import {
 	type JSONRPCMessage,
 } from "@modelcontextprotocol/server";
 import type { RequestStatus } from "../db/schema";
-
-/** Longest error message kept for the request log, in characters. */
-const MAX_ERROR_MESSAGE_CHARS = 500;
+import { cutUtf8, MAX_ERROR_MESSAGE_BYTES } from "./stored-strings";
 
 /** How a request ended, as the request log records it. */
 export interface RequestOutcome {
@@ -36,11 +34,7 @@ export function outcomeOf(message: JSONRPCMessage): RequestOutcome {
 	return { status: "success", errorMessage: null };
 }
 
-/** An error outcome with `message`, cut to a length the log keeps. */
+/** An error outcome with `message`, cut to the size the log keeps. */
 export function failed(message: string): RequestOutcome {
-	const errorMessage =
-		message.length > MAX_ERROR_MESSAGE_CHARS
-			? `${message.slice(0, MAX_ERROR_MESSAGE_CHARS)}…`
-			: message;
-	return { status: "error", errorMessage };
+	return { status: "error", errorMessage: cutUtf8(message, MAX_ERROR_MESSAGE_BYTES) };
 }

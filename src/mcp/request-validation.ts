@@ -16,6 +16,7 @@ import {
 	Header,
 	isSupportedProtocolVersion,
 	MAX_BODY_BYTES,
+	MAX_JSON_DEPTH,
 	type ProtocolVersion,
 	SUPPORTED_PROTOCOL_VERSIONS,
 } from "./protocol";
@@ -74,11 +75,19 @@ export function validateProtocolVersion(request: Request): ProtocolVersion {
 
 /**
  * Reads the body and parses it as JSON, refusing more than `MAX_BODY_BYTES`
- * with a 413 whether or not the client declared a Content-Length. A body that
- * is not JSON is not refused here: which era answers it is the front door's call.
+ * with a 413 whether or not the client declared a Content-Length, and nesting
+ * deeper than `MAX_JSON_DEPTH` with a 400 (-32600). A body that is not JSON is
+ * not refused here: which era answers it is the front door's call.
  */
 export async function readJsonBody(request: Request): Promise<JsonBody> {
 	const text = await readBodyText(request);
+	if (nestingDepth(text) > MAX_JSON_DEPTH) {
+		throw new McpHttpError(
+			400,
+			JsonRpcCode.InvalidRequest,
+			`Invalid Request: JSON nested deeper than ${MAX_JSON_DEPTH} levels`,
+		);
+	}
 	try {
 		return { isJson: true, value: JSON.parse(text) };
 	} catch {
@@ -130,13 +139,7 @@ export function parseMessages(body: JsonBody, version: ProtocolVersion): ParsedP
 	}
 	const raw = body.value;
 	const isBatch = Array.isArray(raw);
-	if (isBatch && version >= FIRST_VERSION_WITHOUT_BATCHES) {
-		throw new McpHttpError(
-			400,
-			JsonRpcCode.InvalidRequest,
-			`Invalid Request: JSON-RPC batches are not supported in protocol version ${version}`,
-		);
-	}
+	if (isBatch) validateBatchAllowed(version);
 	const items: unknown[] = isBatch ? (raw as unknown[]) : [raw];
 	if (items.length === 0 || !items.every(isJsonRpcMessage)) {
 		throw new McpHttpError(
@@ -161,6 +164,20 @@ export function parseMessages(body: JsonBody, version: ProtocolVersion): ParsedP
 	};
 }
 
+/**
+ * 400/-32600 unless `version` still allows JSON-RPC batches (2025-03-26 only).
+ * Checked against the header here, and against a session's negotiated
+ * revision in its object, so leaving the header out lifts nothing.
+ */
+export function validateBatchAllowed(version: string): void {
+	if (version < FIRST_VERSION_WITHOUT_BATCHES) return;
+	throw new McpHttpError(
+		400,
+		JsonRpcCode.InvalidRequest,
+		`Invalid Request: JSON-RPC batches are not supported in protocol version ${version}`,
+	);
+}
+
 /** True for a JSON-RPC `initialize` request. */
 export function isInitialize(message: JSONRPCMessage): boolean {
 	return isJSONRPCRequest(message) && message.method === "initialize";
@@ -174,6 +191,29 @@ function isJsonRpcMessage(value: unknown): boolean {
 	// A response to a server-initiated request: an id and exactly one of result or error.
 	const hasId = typeof message.id === "string" || typeof message.id === "number";
 	return hasId && "result" in message !== "error" in message;
+}
+
+/** The deepest nesting of `[` and `{` in JSON text, outside strings; one pass, no parse. */
+function nestingDepth(text: string): number {
+	let depth = 0;
+	let deepest = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const char = text.charCodeAt(i);
+		if (inString) {
+			if (char === 0x5c)
+				i++; // a backslash escapes the next character
+			else if (char === 0x22) inString = false;
+		} else if (char === 0x22) {
+			inString = true;
+		} else if (char === 0x5b || char === 0x7b) {
+			depth++;
+			if (depth > deepest) deepest = depth;
+		} else if (char === 0x5d || char === 0x7d) {
+			depth--;
+		}
+	}
+	return deepest;
 }
 
 /** Media types in an Accept header, without parameters; ranges with q=0 are refused ones. */

@@ -17,6 +17,7 @@ import {
 	type RequestId,
 } from "@modelcontextprotocol/server";
 import { outcomeOf, type RequestOutcome } from "./request-outcome";
+import { cutChars, MAX_NAME_CHARS } from "./stored-strings";
 
 /** What a request that ended without a response is recorded with. */
 const CANCELLED = "Cancelled by the client";
@@ -66,8 +67,8 @@ export class TrackingTransport implements Transport {
 			if (isJSONRPCRequest(message) && !this.#muted) {
 				const name = message.method === "tools/call" ? message.params?.name : undefined;
 				this.#pending.set(message.id, {
-					method: message.method,
-					toolName: typeof name === "string" ? name : null,
+					method: cutChars(message.method, MAX_NAME_CHARS),
+					toolName: typeof name === "string" ? cutChars(name, MAX_NAME_CHARS) : null,
 					startedAt: this.#now(),
 				});
 			} else if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {

@@ -28,15 +28,13 @@ import { describeError } from "../errors";
 import { log } from "../log";
 import { callerAuthInfo } from "../mcp/request-state";
 import { createMcpServer } from "../mcp/server";
+import { cutChars, MAX_CLIENT_FIELD_CHARS, MAX_NAME_CHARS } from "../mcp/stored-strings";
 import type { RequestCaller } from "../mcp/tool-context";
 import { observeOutcome } from "./response-outcome";
 import { rowWriterFor, type WaitUntil } from "./row-writer";
 
 /** Interval of SSE keep-alive comments on a long response or listen stream (15 seconds). */
 export const KEEP_ALIVE_MS = 15_000;
-
-/** Longest client name or version kept from a request's `_meta`, in characters (they are the caller's input). */
-const MAX_CLIENT_FIELD_CHARS = 200;
 
 /**
  * Change events for the `subscriptions/listen` streams this isolate serves.
@@ -167,8 +165,8 @@ function loggedRequestOf(body: unknown): LoggedRequest | undefined {
 	const name = method === "tools/call" ? asRecord(message?.params)?.name : undefined;
 	return {
 		id: hasId ? id : null,
-		method: truncate(method),
-		toolName: typeof name === "string" ? truncate(name) : null,
+		method: cutChars(method, MAX_NAME_CHARS),
+		toolName: typeof name === "string" ? cutChars(name, MAX_NAME_CHARS) : null,
 	};
 }
 
@@ -191,10 +189,7 @@ function asRecord(value: unknown): Record<string, unknown> | undefined {
 		: undefined;
 }
 
+/** A client-supplied string as the request log keeps it (cut to a client field's bound), or null. */
 function stringOrNull(value: unknown): string | null {
-	return typeof value === "string" ? truncate(value) : null;
-}
-
-function truncate(text: string): string {
-	return text.length > MAX_CLIENT_FIELD_CHARS ? text.slice(0, MAX_CLIENT_FIELD_CHARS) : text;
+	return typeof value === "string" ? cutChars(value, MAX_CLIENT_FIELD_CHARS) : null;
 }

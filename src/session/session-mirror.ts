@@ -3,6 +3,11 @@
  * written after responses (never on the response path), one write at a time,
  * with a retry alarm when D1 fails. Once an ended session is fully mirrored,
  * its object erases its storage.
+ *
+ * Retries back off exponentially (`retryDelayMs`); after `MAX_MIRROR_RETRIES`
+ * failed in a row the mirror gives up (`mirror.gave_up`): the queued rows are
+ * dropped and an ended session is erased all the same, so no object retries
+ * forever (a row D1 refuses once refused it on every retry).
  */
 import type { Database } from "../db/database";
 import { insertLateLegacyRow, insertRequestRows, legacyRequestRow } from "../db/request-rows";
@@ -10,14 +15,20 @@ import { upsertSessionRow } from "../db/session-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
 import { shortId } from "./session-id";
-import type { RequestRecord } from "./session-record";
+import type { RequestRecord, SessionRecord } from "./session-record";
 import type { SessionStore } from "./session-store";
 
 /** Requests finishing within this window share one D1 mirror write (milliseconds). */
 const MIRROR_DEBOUNCE_MS = 25;
 
-/** Delay before retrying a D1 mirror write that failed (30 seconds). */
-const MIRROR_RETRY_DELAY_MS = 30_000;
+/** Delay before the first retry of a D1 mirror write that failed (5 seconds); it doubles with each failed retry. */
+const MIRROR_RETRY_BASE_MS = 5_000;
+
+/** Longest delay between two retries (10 minutes). */
+const MIRROR_RETRY_MAX_DELAY_MS = 600_000;
+
+/** Failed retries in a row after which the mirror gives up (about 40 minutes of retrying in all). */
+export const MAX_MIRROR_RETRIES = 10;
 
 /** Outbox rows sent to D1 per round; a sync makes at most `MAX_SYNC_ROUNDS` rounds. */
 const OUTBOX_BATCH_ROWS = 96;
@@ -73,19 +84,65 @@ export class SessionMirror {
 	}
 
 	/**
+	 * Writes the session's row now and waits for it, without retrying: for the
+	 * write a session cannot exist without (its creation). Throws if D1 fails.
+	 */
+	async writeSessionRow(record: SessionRecord): Promise<void> {
+		await upsertSessionRow(this.#db, record);
+	}
+
+	/**
 	 * Arms the object's alarm to retry a failed sync: soon for an ended session,
 	 * and for a live one unless its idle expiry (which syncs anyway) comes first.
+	 * The delay grows with the retries that failed in a row.
 	 */
 	async scheduleRetry(error: unknown): Promise<void> {
 		const record = this.#store.session();
 		if (!record) return;
-		const retryAt = Date.now() + MIRROR_RETRY_DELAY_MS;
+		const retryAt = Date.now() + retryDelayMs(this.#store.mirrorFailures());
 		log.warn("mirror.retry_scheduled", {
 			session: shortId(record.id),
 			error: describeError(error),
 		});
 		if (record.status !== "active" || retryAt < record.expiresAt) {
 			await this.#store.setAlarm(retryAt, "retry");
+		}
+	}
+
+	/**
+	 * After a retry (an alarm) failed: schedules the next one, or past
+	 * `MAX_MIRROR_RETRIES` gives up: the queued rows are dropped and an ended
+	 * session is erased, a live one goes on (its next sync starts the count over).
+	 */
+	async retryFailed(error: unknown): Promise<void> {
+		const failures = this.#store.mirrorFailures() + 1;
+		const record = this.#store.session();
+		if (!record) return;
+		if (failures < MAX_MIRROR_RETRIES) {
+			this.#store.setMirrorFailures(failures);
+			await this.scheduleRetry(error);
+			return;
+		}
+		let dropped = 0;
+		for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
+			const entries = this.#store.outbox(OUTBOX_BATCH_ROWS);
+			this.#store.dequeue(entries);
+			dropped += entries.length;
+			if (entries.length < OUTBOX_BATCH_ROWS) break;
+		}
+		log.error("mirror.gave_up", {
+			session: shortId(record.id),
+			retries: failures,
+			droppedRows: dropped,
+			status: record.status,
+			error: describeError(error),
+		});
+		this.#store.setMirrorFailures(0);
+		if (record.status !== "active") {
+			await this.#store.clear();
+			log.info("session.erased", { session: shortId(record.id), reason: record.disconnectReason });
+		} else {
+			await this.#store.setAlarm(record.expiresAt, "expiry");
 		}
 	}
 
@@ -122,6 +179,7 @@ export class SessionMirror {
 				...insertRequestRows(this.#db, rows),
 			]);
 			this.#store.dequeue(entries);
+			if (this.#store.mirrorFailures() > 0) this.#store.setMirrorFailures(0);
 			if (entries.length === OUTBOX_BATCH_ROWS) continue;
 			// An ended record never changes again, so once it and every queued row are in D1 the object can forget.
 			if (record.status !== "active" && this.#store.outbox(1).length === 0) {
@@ -136,4 +194,9 @@ export class SessionMirror {
 		// Bounded work per sync: more rows than MAX_SYNC_ROUNDS batches wait for the next round.
 		this.#syncAgain = true;
 	}
+}
+
+/** Delay before the next retry after `failures` failed retries in a row: doubling from the base, capped. */
+function retryDelayMs(failures: number): number {
+	return Math.min(MIRROR_RETRY_MAX_DELAY_MS, MIRROR_RETRY_BASE_MS * 2 ** failures);
 }

@@ -12,22 +12,32 @@
  *
  * Ending a session (idle alarm or DELETE) first marks the record ended, so no
  * later request is served, then writes the final row to D1 and deletes the
- * object's storage. If D1 is unreachable the alarm retries; nothing is lost.
+ * object's storage. If D1 is unreachable the alarm retries, backing off, up
+ * to a bound (`session-mirror.ts`).
+ *
+ * A session is created only once its D1 row is written (503 otherwise), so
+ * every session is visible to the admin API and the disable sweep. A session
+ * of a user is admitted by that user's object (`user-sessions-object.ts`)
+ * when it is created and again at its first request, which is when the
+ * per-user limit counts it. A session that ended by idle timeout is revived
+ * by a later request of its user (`session-revival.ts`).
  */
 
 import { DurableObject } from "cloudflare:workers";
 import {
-	type InitializeRequest,
 	isJSONRPCRequest,
 	type JSONRPCMessage,
 	ProtocolError,
 	ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
+import { readConfig } from "../config";
 import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
+import { describeError, errorResponse, McpHttpError, serviceUnavailable } from "../errors";
 import { log } from "../log";
-import { Header, negotiateProtocolVersion } from "../mcp/protocol";
+import { Header } from "../mcp/protocol";
 import { callerAuthInfo } from "../mcp/request-state";
+import { validateBatchAllowed } from "../mcp/request-validation";
 import type { ResourceSubscriptions } from "../mcp/server";
 import type { TrackedRequest } from "../mcp/tracking-transport";
 import { type ConnectionDeps, ConnectionSlot, requestedLogLevel } from "./session-connection";
@@ -45,12 +55,15 @@ import {
 	resumeSession,
 	type SessionOwner,
 	type SessionRecord,
+	type SessionTimeouts,
 	setLogLevel,
 	subscribe,
 	touchSession,
 	unsubscribe,
 } from "./session-record";
+import { reviveDormantSession, terminateDormantSession } from "./session-revival";
 import { SessionStore } from "./session-store";
+import { sessionLimitError, userSessionsStub } from "./user-sessions-object";
 
 /** One MCP HTTP request, already validated by the Worker, as handed to a session object. */
 export interface SessionCall {
@@ -70,14 +83,16 @@ export interface SessionCall {
 	readonly tracked?: boolean;
 }
 
+/** An `initialize`, with the handshake the Worker validated (`mcp/initialize-params.ts`). */
+export interface InitializeCall extends SessionCall {
+	readonly handshake: Handshake;
+}
+
 /** A GET that resumes a cut SSE stream after `Last-Event-ID`: a call without a body. */
 export type StreamCall = Omit<SessionCall, "body">;
 
 /** Reasons the server (not the client, not the clock) ends a session for. */
 export type ServerEndReason = Exclude<DisconnectReason, "timeout" | "client_terminated">;
-
-/** Whether `initialize` creates a session with a fresh id or resumes a live one. */
-export type OpenMode = "create" | "resume";
 
 /** One MCP session. Its name is the session id. */
 export class McpSessionObject extends DurableObject<Env> {
@@ -86,6 +101,8 @@ export class McpSessionObject extends DurableObject<Env> {
 	readonly #events: SessionEventStore;
 	/** True once this instance has served or created its session; false after every restart. */
 	#warm = false;
+	/** The tail of the queue revivals run in, one at a time. */
+	#revivals: Promise<unknown> = Promise.resolve();
 	/** The session's live server and transport in this instance. */
 	readonly #connection = new ConnectionSlot();
 	/** Whether the last call asked for request rows; false only under the benchmark's `BENCH_TRACKING=off`. */
@@ -101,43 +118,86 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Handles `initialize`: creates the session (`create`) or starts a new
-	 * handshake in the live session (`resume`, history kept). Returns null when
-	 * there is nothing to resume, or when a `create` finds the id taken.
+	 * Handles `initialize` under a freshly minted id: creates the session,
+	 * once its user's object admitted it and its D1 row is written. Returns
+	 * null when the id is taken; 403 past the limit (`refuse`), 503 if D1 fails.
 	 */
-	async open(call: SessionCall, mode: OpenMode): Promise<Response | null> {
-		this.#checkName(call.sessionId);
-		const now = Date.now();
-		const handshake = handshakeOf(call.body);
-		if (mode === "resume") {
-			const current = this.#ownedLiveSession(now, call.owner);
-			if (!current) return null;
-			const record = resumeSession(current, handshake, now, call.timeoutSeconds);
-			log.info("session.resumed", this.#fields(record, { handshakes: record.handshakeCount }));
+	create(call: InitializeCall): Promise<Response | null> {
+		return answered(async () => {
+			this.#checkName(call.sessionId);
+			if (this.#store.session() !== undefined) return null;
+			const { owner } = call;
+			if (owner) {
+				const admission = await this.#users(owner.userId).admitNew(owner.userId, call.sessionId);
+				if (!admission.admitted) throw sessionLimitError(admission.limit);
+			}
+			const record = createSession(
+				call.sessionId,
+				call.handshake,
+				owner,
+				Date.now(),
+				this.#timeouts(call),
+			);
+			try {
+				// The row exists in D1 before the session does: the admin API, the disable sweep and revival find it there.
+				await this.#mirror.writeSessionRow(record);
+			} catch (error) {
+				log.error("session.create_failed", {
+					session: shortId(record.id),
+					error: describeError(error),
+				});
+				if (owner) await this.#releaseFromUser(record);
+				throw serviceUnavailable("the session could not be recorded");
+			}
+			log.info(
+				"session.created",
+				this.#fields(record, { protocolVersion: record.protocolVersion }),
+			);
 			this.#warm = true;
 			return this.#serve(record, call, true);
-		}
-		if (this.#store.session() !== undefined) return null;
-		const record = createSession(call.sessionId, handshake, call.owner, now, call.timeoutSeconds);
-		log.info("session.created", this.#fields(record, { protocolVersion: record.protocolVersion }));
-		this.#warm = true;
-		const response = await this.#serve(record, call, true);
-		// The row exists in D1 before the client learns the id, so per-user limits and
-		// revocation (which find sessions through D1) never miss a new session.
-		await this.#mirror.sync().catch((error: unknown) => this.#mirror.scheduleRetry(error));
-		return response;
+		});
 	}
 
-	/** Serves a non-initialize POST in this session, or returns null if the session is not live. */
-	async serve(call: SessionCall): Promise<Response | null> {
-		const now = Date.now();
-		const current = this.#admitted(call, now);
-		if (!current) return null;
-		const messages = Array.isArray(call.body) ? call.body : [call.body];
-		const touched = touchSession(current, now, messages.filter(isJSONRPCRequest).length);
-		// Kept in the record so a server restored after eviction filters at the same level.
-		const level = requestedLogLevel(messages);
-		return this.#serve(level ? setLogLevel(touched, level) : touched, call, false);
+	/**
+	 * Handles `initialize` naming this session: a new handshake in it (history
+	 * kept), whether it is live or dormant after an idle expiry. Null when there
+	 * is nothing to resume for this caller.
+	 */
+	resume(call: InitializeCall): Promise<Response | null> {
+		return answered(async () => {
+			const current = await this.#liveOrRevived(call);
+			if (!current) return null;
+			const record = resumeSession(current, call.handshake, Date.now(), this.#timeouts(call));
+			log.info("session.resumed", this.#fields(record, { handshakes: record.handshakeCount }));
+			return this.#serve(record, call, true);
+		});
+	}
+
+	/**
+	 * Serves a non-initialize POST in this session, reviving it if it is
+	 * dormant; null if there is no session for this caller. A session's first
+	 * request after its handshake is admitted by its user's object (the limit).
+	 */
+	serve(call: SessionCall): Promise<Response | null> {
+		return answered(async () => {
+			let current = await this.#liveOrRevived(call);
+			if (!current) return null;
+			// Leaving MCP-Protocol-Version out must not bring back batching the session's revision removed.
+			if (Array.isArray(call.body)) validateBatchAllowed(current.protocolVersion);
+			const messages = Array.isArray(call.body) ? call.body : [call.body];
+			const requests = messages.filter(isJSONRPCRequest).length;
+			if (current.unused && requests > 0 && current.userId !== null) {
+				const admission = await this.#users(current.userId).admitUse(current.userId, current.id);
+				if (!admission.admitted) throw sessionLimitError(admission.limit);
+				// Ended (by the limit's eviction, a DELETE) while it waited: not served.
+				current = this.#ownedLiveSession(Date.now(), call.owner);
+				if (!current) return null;
+			}
+			const touched = touchSession(current, Date.now(), requests);
+			// Kept in the record so a server restored after eviction filters at the same level.
+			const level = requestedLogLevel(messages);
+			return this.#serve(level ? setLogLevel(touched, level) : touched, call, false);
+		});
 	}
 
 	/**
@@ -152,13 +212,35 @@ export class McpSessionObject extends DurableObject<Env> {
 		return this.#serve(touchSession(current, now, 0), call, false);
 	}
 
-	/** Ends the session at the client's request (HTTP DELETE): 204, or null if not live. */
-	async terminate(sessionId: string, owner: SessionOwner | null): Promise<Response | null> {
+	/**
+	 * Ends the session at the client's request (HTTP DELETE): 204, or null if
+	 * there is none for this caller. A dormant session is ended for good, as it
+	 * would have been live, so it is never revived.
+	 */
+	terminate(sessionId: string, owner: SessionOwner | null): Promise<Response | null> {
+		return answered(async () => {
+			this.#checkName(sessionId);
+			const current = this.#ownedLiveSession(Date.now(), owner);
+			if (current) {
+				this.#end(current, "client_terminated");
+			} else if (
+				!(await this.#finishEnded()) ||
+				!(await terminateDormantSession(this.env, { sessionId, owner }))
+			) {
+				return null;
+			}
+			return new Response(null, { status: 204, headers: sessionHeaders(sessionId) });
+		});
+	}
+
+	/**
+	 * The last activity (epoch ms) of the session if it is live, or null: how
+	 * its user's object checks the sessions it counts and picks the least
+	 * recently active one to evict.
+	 */
+	async activity(sessionId: string): Promise<number | null> {
 		this.#checkName(sessionId);
-		const current = this.#ownedLiveSession(Date.now(), owner);
-		if (!current) return null;
-		this.#end(current, "client_terminated");
-		return new Response(null, { status: 204, headers: sessionHeaders(current.id) });
+		return this.#liveSession(Date.now())?.lastActivity ?? null;
 	}
 
 	/**
@@ -202,13 +284,20 @@ export class McpSessionObject extends DurableObject<Env> {
 			// (Durable Objects alarms API): a request that came in meanwhile slid the deadline.
 			if ((await this.#store.scheduledAlarm()) !== null) return;
 			this.#store.saveSession(endSession(record, "timeout", now));
-			log.info("session.expired", this.#fields(record, { idleSeconds: record.timeoutSeconds }));
+			log.info(
+				"session.expired",
+				this.#fields(record, {
+					idleSeconds: record.timeoutSeconds,
+					unused: record.unused === true,
+				}),
+			);
 			await this.#connection.close();
+			await this.#releaseFromUser(record);
 		}
 		try {
 			await this.#mirror.sync();
 		} catch (error) {
-			await this.#mirror.scheduleRetry(error);
+			await this.#mirror.retryFailed(error);
 			return;
 		}
 		const after = this.#store.session();
@@ -278,6 +367,45 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	/**
+	 * The live session `call` may use, or the dormant one revived for it, or
+	 * undefined. Revivals run one at a time: a request that waited finds the
+	 * session live, revived by the one before it.
+	 */
+	#liveOrRevived(call: SessionCall): Promise<SessionRecord | undefined> {
+		const live = this.#admitted(call, Date.now());
+		// Live and this caller's, or live and another user's (logged): nothing to revive.
+		if (live || this.#store.session()?.status === "active") return Promise.resolve(live);
+		const turn = this.#revivals.then(async () => {
+			if (this.#store.session()?.status === "active") return this.#admitted(call, Date.now());
+			if (!(await this.#finishEnded())) return undefined;
+			const revived = await reviveDormantSession(this.env, {
+				sessionId: call.sessionId,
+				owner: call.owner,
+				timeoutSeconds: call.timeoutSeconds,
+			});
+			if (revived) this.#warm = true;
+			return revived;
+		});
+		this.#revivals = turn.catch(() => undefined);
+		return turn;
+	}
+
+	/**
+	 * True when this object holds no session, after finishing one that ended
+	 * by idle timeout (its final row written to D1 and its storage erased, so
+	 * D1 is where it can be revived from); false when it holds another one.
+	 * Throws 503 when the final row cannot be written now.
+	 */
+	async #finishEnded(): Promise<boolean> {
+		const record = this.#store.session();
+		if (!record) return true;
+		if (record.status === "active" || record.disconnectReason !== "timeout") return false;
+		await this.#mirror.sync().catch(() => undefined);
+		if (this.#store.session()) throw serviceUnavailable("the session store is unreachable");
+		return true;
+	}
+
+	/**
 	 * The live session `call` may use (this object's, and its owner's), or
 	 * undefined; logs the first request this instance serves for a session it did not open.
 	 */
@@ -342,12 +470,42 @@ export class McpSessionObject extends DurableObject<Env> {
 		return undefined;
 	}
 
-	/** Marks the session ended (no request is served after this) and finishes it in the background. */
+	/**
+	 * Marks the session ended (no request is served after this) and finishes it
+	 * in the background; its user's object forgets it (after whatever it is
+	 * doing, when it is the one ending it).
+	 */
 	#end(record: SessionRecord, reason: DisconnectReason): void {
 		this.#store.saveSession(endSession(record, reason, Date.now()));
 		if (reason !== "timeout") log.info("session.terminated", this.#fields(record, { reason }));
 		this.ctx.waitUntil(this.#connection.close());
+		this.ctx.waitUntil(this.#releaseFromUser(record));
 		this.#mirror.syncSoon();
+	}
+
+	/** Tells the session's user's object it ended; a lost release is found out by that object later. */
+	async #releaseFromUser(record: SessionRecord): Promise<void> {
+		if (record.userId === null) return;
+		await this.#users(record.userId)
+			.release(record.userId, record.id)
+			.catch((error: unknown) =>
+				log.warn("user_sessions.release_failed", {
+					session: shortId(record.id),
+					error: describeError(error),
+				}),
+			);
+	}
+
+	#users(userId: string) {
+		return userSessionsStub(this.env.USER_SESSIONS, userId);
+	}
+
+	/** The idle timeouts of a handshake by `call`'s client. */
+	#timeouts(call: SessionCall): SessionTimeouts {
+		return {
+			timeoutSeconds: call.timeoutSeconds,
+			unusedTimeoutSeconds: readConfig(this.env).sessionUnusedTimeoutSeconds,
+		};
 	}
 
 	#checkName(sessionId: string): void {
@@ -373,13 +531,16 @@ function withHeaders(response: Response, headers: Record<string, string>): Respo
 	return copy;
 }
 
-function handshakeOf(body: JSONRPCMessage | JSONRPCMessage[]): Handshake {
-	const message = (Array.isArray(body) ? body[0] : body) as InitializeRequest | undefined;
-	const params = message?.params;
-	return {
-		clientName: params?.clientInfo?.name ?? null,
-		clientVersion: params?.clientInfo?.version ?? null,
-		clientCapabilities: params?.capabilities ?? {},
-		protocolVersion: negotiateProtocolVersion(params?.protocolVersion),
-	};
+/**
+ * The response of an RPC method: the wire errors its steps throw (a limit,
+ * an unreachable D1, a refused batch) become their JSON-RPC error responses
+ * here, since an error crossing RPC loses its class.
+ */
+async function answered(work: () => Promise<Response | null>): Promise<Response | null> {
+	try {
+		return await work();
+	} catch (error) {
+		if (error instanceof McpHttpError) return errorResponse(error);
+		throw error;
+	}
 }

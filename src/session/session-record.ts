@@ -1,7 +1,8 @@
 /**
  * The state of one MCP session and the pure rules of its lifecycle:
  * created at `initialize`, touched by every request, ended by idle expiry
- * or by the client. The Durable Object stores it; nothing here does I/O.
+ * or by the client, and revived from its D1 row when it ended by idle expiry
+ * (README, "Revival"). The Durable Object stores it; nothing here does I/O.
  */
 import type { LoggingLevel } from "@modelcontextprotocol/server";
 import type { DisconnectReason, RequestStatus, SessionStatus } from "../db/schema";
@@ -42,6 +43,43 @@ export interface SessionRecord {
 	readonly logLevel?: LoggingLevel;
 	/** URIs the client subscribed to with `resources/subscribe` in this handshake, oldest first. */
 	readonly subscriptions?: readonly string[];
+	/**
+	 * True from a handshake until the session serves a request after it: such a
+	 * session expires after the unused timeout. Absent in records stored before it existed (used).
+	 */
+	readonly unused?: boolean;
+	/** Times the session was revived after an idle expiry; absent means 0. */
+	readonly revivalCount?: number;
+	/** Epoch ms of the latest revival; absent or null if never revived. */
+	readonly revivedAt?: number | null;
+}
+
+/** The idle timeouts a handshake applies, in seconds, already clamped. */
+export interface SessionTimeouts {
+	/** Idle timeout once the session has served a request. */
+	readonly timeoutSeconds: number;
+	/** Idle timeout until then (`SESSION_UNUSED_TIMEOUT_SECONDS`); the shorter of the two applies. */
+	readonly unusedTimeoutSeconds: number;
+}
+
+/**
+ * What the D1 mirror keeps of a session that ended: its handshake, history,
+ * owner and how it ended, enough to decide whether it may be revived and to revive it.
+ */
+export interface EndedSession {
+	readonly id: string;
+	readonly status: SessionStatus;
+	readonly disconnectReason: DisconnectReason | null;
+	/** Epoch ms at which it ended. */
+	readonly endedAt: number | null;
+	readonly handshake: Handshake;
+	readonly logLevel: LoggingLevel | null;
+	readonly connectedAt: number;
+	readonly requestCount: number;
+	readonly handshakeCount: number;
+	readonly revivalCount: number;
+	readonly userId: string | null;
+	readonly userEmail: string | null;
 }
 
 /** The user a request comes from, as the session object checks it. */
@@ -71,13 +109,13 @@ export interface RequestRecord {
 	readonly errorMessage: string | null;
 }
 
-/** A new session from its first handshake. */
+/** A new session from its first handshake: unused until its first request. */
 export function createSession(
 	id: string,
 	handshake: Handshake,
 	owner: SessionOwner | null,
 	now: number,
-	timeoutSeconds: number,
+	timeouts: SessionTimeouts,
 ): SessionRecord {
 	return {
 		id,
@@ -85,14 +123,15 @@ export function createSession(
 		...clientFields(handshake),
 		connectedAt: now,
 		lastActivity: now,
-		expiresAt: now + timeoutSeconds * 1000,
-		timeoutSeconds,
+		expiresAt: unusedExpiry(now, timeouts),
+		timeoutSeconds: timeouts.timeoutSeconds,
 		requestCount: 0,
 		handshakeCount: 1,
 		endedAt: null,
 		disconnectReason: null,
 		userId: owner?.userId ?? null,
 		userEmail: owner?.email ?? null,
+		unused: true,
 	};
 }
 
@@ -102,34 +141,98 @@ export function isOwnedBy(record: SessionRecord, owner: SessionOwner | null): bo
 }
 
 /**
- * A live session after a new handshake: client facts refreshed, history kept.
- * What the client set in its earlier handshake (log level, subscriptions)
- * starts over, as the client that initializes again expects.
+ * A live session after a new handshake: client facts refreshed, history kept,
+ * unused until its next request. What the client set in its earlier handshake
+ * (log level, subscriptions) starts over, as the client that initializes again expects.
  */
 export function resumeSession(
 	record: SessionRecord,
 	handshake: Handshake,
 	now: number,
-	timeoutSeconds: number,
+	timeouts: SessionTimeouts,
 ): SessionRecord {
 	const { logLevel: _level, subscriptions: _subscriptions, ...kept } = record;
-	const touched = touchSession({ ...kept, timeoutSeconds }, now, 0);
 	return {
-		...touched,
+		...kept,
 		...clientFields(handshake),
+		lastActivity: Math.max(record.lastActivity, now),
 		// The resuming client's timeout applies from now on, shorter or longer.
-		expiresAt: now + timeoutSeconds * 1000,
+		timeoutSeconds: timeouts.timeoutSeconds,
+		expiresAt: unusedExpiry(now, timeouts),
 		handshakeCount: record.handshakeCount + 1,
+		unused: true,
 	};
 }
 
-/** A live session after activity: the idle window slides from `now`. */
+/**
+ * A live session after activity: `requests` JSON-RPC requests (0 for
+ * notifications, answers and stream resumptions). A request makes the session
+ * used; the idle window slides from `now` except while the session is unused,
+ * whose deadline only a request moves (README, "Unused sessions").
+ */
 export function touchSession(record: SessionRecord, now: number, requests: number): SessionRecord {
+	const unused = record.unused === true && requests === 0;
 	return {
 		...record,
 		lastActivity: Math.max(record.lastActivity, now),
-		expiresAt: Math.max(record.expiresAt, now + record.timeoutSeconds * 1000),
+		expiresAt: unused
+			? record.expiresAt
+			: Math.max(record.expiresAt, now + record.timeoutSeconds * 1000),
 		requestCount: record.requestCount + requests,
+		unused,
+	};
+}
+
+/**
+ * True when `ended` may be revived at `now` by a request from `owner`: it
+ * ended by idle timeout no more than `windowSeconds` ago, and belongs to the
+ * same user (or both are anonymous). Sessions ended by their client, by
+ * revocation, by the per-user limit or by an admin never are.
+ */
+export function isRevivable(
+	ended: EndedSession,
+	owner: SessionOwner | null,
+	now: number,
+	windowSeconds: number,
+): boolean {
+	return (
+		windowSeconds > 0 &&
+		ended.status === "expired" &&
+		ended.disconnectReason === "timeout" &&
+		ended.endedAt !== null &&
+		now - ended.endedAt <= windowSeconds * 1000 &&
+		ended.userId === (owner?.userId ?? null)
+	);
+}
+
+/**
+ * The live session an idle-expired one becomes again: same id, handshake and
+ * log level restored, history kept, a fresh idle window from `now`. Revived
+ * by a request, it is used at once.
+ */
+export function reviveSession(
+	ended: EndedSession,
+	now: number,
+	timeoutSeconds: number,
+): SessionRecord {
+	return {
+		id: ended.id,
+		status: "active",
+		...clientFields(ended.handshake),
+		connectedAt: ended.connectedAt,
+		lastActivity: now,
+		expiresAt: now + timeoutSeconds * 1000,
+		timeoutSeconds,
+		requestCount: ended.requestCount,
+		handshakeCount: ended.handshakeCount,
+		endedAt: null,
+		disconnectReason: null,
+		userId: ended.userId,
+		userEmail: ended.userEmail,
+		...(ended.logLevel ? { logLevel: ended.logLevel } : {}),
+		unused: false,
+		revivalCount: ended.revivalCount + 1,
+		revivedAt: now,
 	};
 }
 
@@ -168,6 +271,11 @@ export function unsubscribe(record: SessionRecord, uri: string): SessionRecord {
 /** True while the session may serve requests at `now`. */
 export function isLive(record: SessionRecord, now: number): boolean {
 	return record.status === "active" && now < record.expiresAt;
+}
+
+/** The deadline of a session that has served no request since its handshake at `now`. */
+function unusedExpiry(now: number, timeouts: SessionTimeouts): number {
+	return now + Math.min(timeouts.timeoutSeconds, timeouts.unusedTimeoutSeconds) * 1000;
 }
 
 function clientFields(handshake: Handshake) {

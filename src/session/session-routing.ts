@@ -8,7 +8,7 @@ import { JsonRpcCode, McpHttpError } from "../errors";
 import { log } from "../log";
 import { Header } from "../mcp/protocol";
 import { isSessionId, mintSessionId, shortId } from "./session-id";
-import type { McpSessionObject, SessionCall, StreamCall } from "./session-object";
+import type { InitializeCall, McpSessionObject, SessionCall, StreamCall } from "./session-object";
 import type { SessionOwner } from "./session-record";
 
 /** The namespace binding of session objects. */
@@ -43,31 +43,29 @@ export function sessionStub(namespace: SessionNamespace | undefined, sessionId: 
 }
 
 /**
- * Handles `initialize`: resumes the first live candidate session, otherwise
- * creates a session under a freshly minted id.
+ * Handles `initialize`: resumes the first candidate session that is live (or
+ * dormant, and revived), otherwise creates a session under a freshly minted id.
  */
 export async function openSession(
 	namespace: SessionNamespace | undefined,
-	call: Omit<SessionCall, "sessionId">,
+	call: Omit<InitializeCall, "sessionId">,
 	candidates: SessionCandidates,
-	beforeCreate: () => Promise<void> = async () => {},
 ): Promise<Response> {
 	for (const sessionId of candidates.ids) {
-		const response = await sessionStub(namespace, sessionId).open({ ...call, sessionId }, "resume");
+		const response = await sessionStub(namespace, sessionId).resume({ ...call, sessionId });
 		if (response) {
 			log.info("session.client_id_accepted", { session: shortId(sessionId) });
 			return response;
 		}
 		log.warn("session.client_id_rejected", {
 			session: shortId(sessionId),
-			reason: "unknown or expired",
+			reason: "unknown or ended",
 		});
 	}
-	await beforeCreate();
 	// A collision of 192-bit random ids is not expected; the loop only guards against it.
 	for (let attempt = 0; attempt < 3; attempt++) {
 		const sessionId = mintSessionId();
-		const response = await sessionStub(namespace, sessionId).open({ ...call, sessionId }, "create");
+		const response = await sessionStub(namespace, sessionId).create({ ...call, sessionId });
 		if (response) return response;
 	}
 	throw new Error("Could not mint an unused session id");
@@ -122,15 +120,21 @@ async function inFirstLiveSession(
 }
 
 /**
- * 400 when no session header was sent; 404 when the ids name no live session,
- * which tells the client to initialize again (2025-06-18 transports#session-management).
+ * 400 when no session header was sent; 404 when the ids name no session this
+ * caller may use, which tells the client to initialize again (2025-06-18
+ * transports#session-management). Both say so: some clients drop the id after
+ * a 404 and send their next request without one.
  */
 function missingOrUnknown(candidates: SessionCandidates): McpHttpError {
 	return candidates.presented
-		? new McpHttpError(404, JsonRpcCode.SessionNotFound, "Session not found")
+		? new McpHttpError(
+				404,
+				JsonRpcCode.SessionNotFound,
+				"Session not found: it has ended or never existed. Send initialize (without Mcp-Session-Id) to start a new session.",
+			)
 		: new McpHttpError(
 				400,
 				JsonRpcCode.ServerError,
-				"Bad Request: Mcp-Session-Id header is required",
+				"Bad Request: Mcp-Session-Id header is required. Send initialize first to start a session, then send the Mcp-Session-Id it returns with every request.",
 			);
 }

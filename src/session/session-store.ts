@@ -5,6 +5,7 @@
  * | ---------------------------- | ------------------------------------------------------------ |
  * | `session`                    | `SessionRecord`: absent means no such session                |
  * | `alarm`                      | `AlarmPurpose` of the scheduled alarm                        |
+ * | `mirror-failures`            | Retries of the D1 mirror that failed in a row (absent: 0)    |
  * | `outbox:<ts 15 digits>:<id>` | `RequestRecord` not yet mirrored to D1                       |
  * | `event-log`                  | Position of the SSE event log: next, oldest, bytes kept      |
  * | `event:<seq 12 digits>`      | One SSE event (stream id, time, message) for `Last-Event-ID` |
@@ -22,6 +23,7 @@ export type AlarmPurpose = "expiry" | "retry";
 export const StorageKey = {
 	Session: "session",
 	Alarm: "alarm",
+	MirrorFailures: "mirror-failures",
 	OutboxPrefix: "outbox:",
 	EventLog: "event-log",
 	EventPrefix: "event:",
@@ -67,6 +69,17 @@ export class SessionStore {
 			entries.push({ key, record });
 		}
 		return entries;
+	}
+
+	/** Retries of the D1 mirror that failed in a row. */
+	mirrorFailures(): number {
+		return this.#storage.kv.get<number>(StorageKey.MirrorFailures) ?? 0;
+	}
+
+	/** Records the count of failed mirror retries in a row; 0 forgets it. */
+	setMirrorFailures(count: number): void {
+		if (count === 0) this.#storage.kv.delete(StorageKey.MirrorFailures);
+		else this.#storage.kv.put(StorageKey.MirrorFailures, count);
 	}
 
 	/** Removes mirrored requests from the outbox. */

@@ -225,6 +225,97 @@ describe("admin: tokens", () => {
 	});
 });
 
+describe("admin: OAuth grants", () => {
+	it("need --url: grants live in the server's OAuth provider, not in D1", async () => {
+		const email = await addUser();
+		const run = await admin(["grant", "list", "--email", email], { adminTokenFromEnv: "archon_x" });
+		expect(run.code).toBe(2);
+		expect(run.err).toContain("--url is required");
+		expect(run.statements).toEqual([]);
+	});
+
+	it("lists a user's grants through the admin API", async () => {
+		const email = await addUser();
+		const id = (await userRow(email))?.id;
+		const grant = {
+			id: "Ab12Cd34Ef56Gh78",
+			clientId: "client-1",
+			scope: ["mcp"],
+			createdAt: Date.UTC(2026, 10, 1),
+			expiresAt: Date.UTC(2026, 11, 1),
+			signInTokenId: "token-1",
+		};
+		const run = await admin(
+			["grant", "list", "--email", email, "--url", "https://archon.example.com", "--json"],
+			{
+				adminTokenFromEnv: "archon_admin",
+				serverResponse: Response.json({ grants: [grant], truncated: false }),
+			},
+		);
+		expect(run.code, run.err).toBe(0);
+		expect(run.requests.map((request) => [request.method, request.url])).toEqual([
+			["GET", `https://archon.example.com/api/users/${id}/grants`],
+		]);
+		expect(run.requests[0]?.headers.get("Authorization")).toBe("Bearer archon_admin");
+		expect(JSON.parse(run.out)).toEqual({
+			email,
+			grants: [
+				{ ...grant, createdAt: "2026-11-01T00:00:00.000Z", expiresAt: "2026-12-01T00:00:00.000Z" },
+			],
+			truncated: false,
+		});
+		const text = await admin(
+			["grant", "list", "--email", email, "--url", "http://127.0.0.1:8787"],
+			{
+				adminTokenFromEnv: "archon_admin",
+				serverResponse: Response.json({ grants: [grant], truncated: false }),
+			},
+		);
+		expect(text.out).toContain("token token-1");
+	});
+
+	it("revokes one grant through the admin API, and reports an unknown user or grant with exit 1", async () => {
+		const email = await addUser();
+		const id = (await userRow(email))?.id;
+		const url = ["--url", "https://archon.example.com"];
+		const revoke = ["grant", "revoke", "--email", email, "--id", "Ab12Cd34Ef56Gh78", ...url];
+		const run = await admin(revoke, {
+			adminTokenFromEnv: "archon_admin",
+			serverResponse: new Response(null, { status: 204 }),
+		});
+		expect(run.code, run.err).toBe(0);
+		expect(run.requests.map((request) => [request.method, request.url])).toEqual([
+			["DELETE", `https://archon.example.com/api/users/${id}/grants/Ab12Cd34Ef56Gh78`],
+		]);
+		expect(run.out).toContain("Revoked grant Ab12Cd34Ef56Gh78");
+
+		const missing = await admin(revoke, {
+			adminTokenFromEnv: "archon_admin",
+			serverResponse: Response.json({ error: { message: "Grant not found" } }, { status: 404 }),
+		});
+		expect(missing.code).toBe(1);
+		expect(missing.err).toContain("answered 404");
+		const ghost = await admin(["grant", "list", "--email", "ghost@example.com", ...url], {
+			adminTokenFromEnv: "archon_admin",
+		});
+		expect(ghost.code).toBe(1);
+		expect(ghost.requests).toEqual([]);
+	});
+
+	it("token revoke and user disable with --url report the grants the server revoked", async () => {
+		const email = await addUser();
+		const run = await admin(
+			["user", "disable", "--email", email, "--url", "https://archon.example.com"],
+			{
+				adminTokenFromEnv: "archon_admin",
+				serverResponse: Response.json({ endedSessions: 1, revokedGrants: 2 }),
+			},
+		);
+		expect(run.code, run.err).toBe(0);
+		expect(run.out).toContain("ended 1 live session(s) and revoked 2 OAuth grant(s)");
+	});
+});
+
 describe("admin: OAuth clients", () => {
 	it("upserts the session timeout, and clears it with default", async () => {
 		const read = () =>

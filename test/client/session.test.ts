@@ -78,38 +78,25 @@ describe("handshake", () => {
 });
 
 describe("session renewal", () => {
-	it("re-initializes transparently when the session expired between two calls", async () => {
+	it("keeps its session through an idle expiry: the server revives it, no new handshake", async () => {
 		const recorder = new RecordingFetch();
 		const changes: [string | undefined, string | undefined][] = [];
 		const client = testClient(recorder, { onSessionChange: (id, old) => changes.push([id, old]) });
 		await client.callTool("session_info");
-		const oldId = client.sessionId as string;
-		expect(await runDurableObjectAlarm(sessionStub(oldId))).toBe(true);
+		const sessionId = client.sessionId as string;
+		expect(await runDurableObjectAlarm(sessionStub(sessionId))).toBe(true);
+		expect(await mirroredRow(sessionId)).toMatchObject({ status: "expired" });
 		recorder.exchanges.length = 0;
 
 		const result = await client.callTool("session_info");
 
-		const newId = client.sessionId as string;
-		expect(newId).not.toBe(oldId);
-		expect(structured(result).sessionId).toBe(newId);
+		expect(client.sessionId).toBe(sessionId);
+		expect(structured(result).sessionId).toBe(sessionId);
 		expect(recorder.exchanges.map((e) => [e.rpcMethod ?? e.method, e.outcome])).toEqual([
-			["tools/call", 404],
-			["initialize", 200],
-			["notifications/initialized", 202],
-			["GET", 405],
 			["tools/call", 200],
 		]);
-		// The old id was offered for resumption; the server had nothing to resume.
-		expect(recorder.of("initialize")[0]?.headers.get("x-archon-session-id")).toBe(oldId);
-		expect(changes).toEqual([
-			[oldId, undefined],
-			[newId, oldId],
-		]);
-		expect(await mirroredRow(oldId)).toMatchObject({
-			status: "expired",
-			disconnect_reason: "timeout",
-		});
-		expect(await mirroredRow(newId)).toMatchObject({ status: "active" });
+		expect(changes).toEqual([[sessionId, undefined]]);
+		expect(await mirroredRow(sessionId)).toMatchObject({ status: "active", revival_count: 1 });
 		await client.close();
 	});
 

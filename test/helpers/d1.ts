@@ -19,6 +19,9 @@ export interface SessionRowRaw {
 	total_duration: number | null;
 	user_id: string | null;
 	metadata: string | null;
+	log_level: string | null;
+	revival_count: number;
+	revived_at: number | null;
 }
 
 /** A row of `archon_mcp_requests` as D1 returns it. */

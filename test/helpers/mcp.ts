@@ -65,11 +65,14 @@ export function initializeRequest(clientName = "claude-code", protocolVersion = 
 	});
 }
 
-/** Initializes a session and returns its id and the response. */
+/** Initializes a session (at `protocolVersion`, 2025-11-25 by default) and returns its id and the response. */
 export async function initialize(
-	options: PostOptions & { clientName?: string } = {},
+	options: PostOptions & { clientName?: string; protocolVersion?: string } = {},
 ): Promise<{ sessionId: string; response: Response; messages: JsonRpcMessage[] }> {
-	const response = await post(initializeRequest(options.clientName), { version: null, ...options });
+	const response = await post(initializeRequest(options.clientName, options.protocolVersion), {
+		version: null,
+		...options,
+	});
 	expect(response.status).toBe(200);
 	const sessionId = response.headers.get("mcp-session-id");
 	expect(sessionId).toMatch(/^[A-Za-z0-9_-]{32}$/);

@@ -28,6 +28,8 @@ export interface ModernOptions {
 	headers?: Record<string, string | null>;
 	/** The endpoint; `MCP_URL` (loopback, auth off) by default. */
 	url?: string;
+	/** Variables to set for this request only (see `fetchAndSettle`). */
+	vars?: Record<string, string>;
 }
 
 /** The body and headers of a modern request for `method`. */
@@ -61,19 +63,25 @@ export function postModern(
 	const { body, headers } = modernRequest(method, params, options);
 	return fetchAndSettle(
 		new Request(options.url ?? MCP_URL, { method: "POST", headers, body: JSON.stringify(body) }),
+		options.vars,
 	);
 }
 
 /**
  * Sends `request` to the Worker with its own execution context, reads the
  * whole response, then waits for the work it left behind (`ctx.waitUntil`:
- * the request log), so its rows are in D1 when this resolves.
+ * the request log), so its rows are in D1 when this resolves. `vars` override
+ * configuration variables for this request only (a new `env` object is a new
+ * configuration).
  */
-export async function fetchAndSettle(request: Request): Promise<Response> {
+export async function fetchAndSettle(
+	request: Request,
+	vars: Record<string, string> = {},
+): Promise<Response> {
 	const ctx = createExecutionContext();
 	const response = await worker.fetch(
 		request as Request<unknown, IncomingRequestCfProperties>,
-		env,
+		Object.keys(vars).length === 0 ? env : { ...env, ...vars },
 		ctx,
 	);
 	const body = await response.arrayBuffer();

@@ -14,6 +14,7 @@ import {
 import { OAuthPath } from "../../src/auth/oauth-provider";
 import { PUBLIC_MCP_URL, PUBLIC_ORIGIN } from "./identity";
 import { fetchWorker } from "./mcp";
+import { fetchAndSettle } from "./modern";
 
 /** The redirect URI every test client registers: a loopback app. */
 export const REDIRECT_URI = "http://127.0.0.1:9999/callback";
@@ -23,6 +24,14 @@ export const STATE = "state-1";
 
 /** A PKCE verifier and its S256 challenge. */
 export const pkce = pkcePair;
+
+/** Options of a `FormClient`: what the requests carry besides the form. */
+export interface FormClientOptions {
+	/** Headers to send with every request (e.g. `cf-connecting-ip`). */
+	readonly headers?: Record<string, string>;
+	/** Configuration variables in force for these requests only. */
+	readonly vars?: Record<string, string>;
+}
 
 /** Registers a public client (RFC 7591) and returns its id. */
 export async function registerClient(name = "Test Agent"): Promise<string> {
@@ -59,6 +68,42 @@ export function exchangeCode(
 	);
 }
 
+/** What the token endpoint issued. */
+export interface IssuedTokens {
+	readonly access_token: string;
+	readonly refresh_token?: string;
+}
+
+/**
+ * Signs in with `credentials` on a new authorization request of `clientId`,
+ * allows, and exchanges the code: the tokens the client ends up with.
+ */
+export async function obtainTokens(
+	clientId: string,
+	credentials: Record<string, string>,
+): Promise<IssuedTokens> {
+	const { verifier, challenge } = await pkce();
+	const approved = await signInAndAllow(clientId, challenge, credentials);
+	expect(approved.status).toBe(302);
+	const code = redirectParams(approved).get("code") ?? "";
+	const tokens = await exchangeCode(clientId, code, verifier);
+	expect(tokens.status).toBe(200);
+	return (await tokens.json()) as IssuedTokens;
+}
+
+/** Uses a refresh token at the token endpoint. */
+export function refresh(clientId: string, refreshToken: string): Promise<Response> {
+	return fetchWorker(`${PUBLIC_ORIGIN}${OAuthPath.Token}`, {
+		method: "POST",
+		headers: { "content-type": "application/x-www-form-urlencoded" },
+		body: new URLSearchParams({
+			grant_type: "refresh_token",
+			client_id: clientId,
+			refresh_token: refreshToken,
+		}),
+	});
+}
+
 /** A page of the flow, read once. */
 export interface FormPage {
 	readonly response: Response;
@@ -78,24 +123,30 @@ export interface FormPage {
  */
 export class FormClient {
 	readonly #url: string;
+	readonly #options: FormClientOptions;
 	readonly #cookies = new Map<string, string>();
 
-	constructor(url: string) {
+	constructor(url: string, options: FormClientOptions = {}) {
 		this.#url = url;
+		this.#options = options;
 	}
 
 	/** GET the page. */
 	open(): Promise<FormPage> {
-		return this.#read(fetchWorker(this.#url));
+		return this.#read(this.#send({ headers: { ...this.#options.headers } }));
 	}
 
 	/** POST the form with `fields` and this client's cookies. */
 	submit(fields: Record<string, string>, cookies = this.cookieHeader()): Promise<FormPage> {
 		return this.#read(
-			fetchWorker(this.#url, {
+			this.#send({
 				method: "POST",
 				redirect: "manual",
-				headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookies },
+				headers: {
+					...this.#options.headers,
+					"content-type": "application/x-www-form-urlencoded",
+					cookie: cookies,
+				},
 				body: new URLSearchParams(fields),
 			}),
 		);
@@ -104,6 +155,11 @@ export class FormClient {
 	/** The `Cookie` header this client sends. */
 	cookieHeader(): string {
 		return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
+	}
+
+	#send(init: RequestInit): Promise<Response> {
+		if (this.#options.vars === undefined) return fetchWorker(this.#url, init);
+		return fetchAndSettle(new Request(this.#url, init), this.#options.vars);
 	}
 
 	async #read(pending: Promise<Response>): Promise<FormPage> {

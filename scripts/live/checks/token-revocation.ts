@@ -25,9 +25,11 @@ export const tokenRevocation: Check<LiveContext> = {
 			server.persistDir,
 			["token", "revoke", "--id", revocable.tokenId, "--url", server.origin],
 			{ ARCHON_ADMIN_TOKEN: admin.token },
-		)) as { endedSessions?: unknown };
+		)) as { endedSessions?: unknown; revokedGrants?: unknown };
 		expect(
-			typeof revoked.endedSessions === "number" && revoked.endedSessions >= 1,
+			typeof revoked.endedSessions === "number" &&
+				revoked.endedSessions >= 1 &&
+				typeof revoked.revokedGrants === "number",
 			`token revoke reported ${JSON.stringify(revoked)}`,
 		);
 

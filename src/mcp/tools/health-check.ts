@@ -3,6 +3,7 @@
  * With a progress token, it reports progress as it goes, which streams over SSE.
  */
 import type { McpServer } from "@modelcontextprotocol/server";
+import { readConfig } from "../../config";
 import { checkHealth } from "../../health/health";
 import type { ToolContext } from "../tool-context";
 import { jsonResult } from "../tool-result";
@@ -27,7 +28,7 @@ export function registerHealthCheck(server: McpServer, context: ToolContext): vo
 				});
 			};
 			await progress(0, "checking database");
-			const report = await checkHealth(context.env.DB);
+			const report = await checkHealth(context.env.DB, readConfig(context.env));
 			await progress(2, "done");
 			return jsonResult({ ...report });
 		},

@@ -1,0 +1,49 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { RateLimiterObject } from "../src/limits/rate-limiter-object";
+
+/** A fresh counter object. */
+function counter() {
+	return env.RATE_LIMITER.get(env.RATE_LIMITER.idFromName(`test:${crypto.randomUUID()}`));
+}
+
+describe("RateLimiterObject (GCRA)", () => {
+	it("allows exactly the limit under 20 concurrent requests, and says when the next one is allowed", async () => {
+		const stub = counter();
+		const rate = { limit: 3, periodMs: 60_000 };
+		const decisions = await Promise.all(Array.from({ length: 20 }, () => stub.take(rate)));
+		expect(decisions.filter((decision) => decision.allowed)).toHaveLength(3);
+		const refused = decisions.filter((decision) => !decision.allowed);
+		for (const decision of refused) {
+			// One more is allowed every periodMs / limit = 20 s.
+			expect(decision.retryAfterSeconds).toBeGreaterThan(0);
+			expect(decision.retryAfterSeconds).toBeLessThanOrEqual(20);
+		}
+	});
+
+	it("takes back what is given (a sign-in that succeeded)", async () => {
+		const stub = counter();
+		const rate = { limit: 2, periodMs: 3_600_000 };
+		expect((await stub.take(rate)).allowed).toBe(true);
+		await stub.give(rate);
+		expect((await stub.take(rate)).allowed).toBe(true);
+		expect((await stub.take(rate)).allowed).toBe(true);
+		expect((await stub.take(rate)).allowed).toBe(false);
+	});
+
+	it("keeps nothing once the bucket is full again; the alarm is safe to run twice", async () => {
+		const stub = counter();
+		await stub.take({ limit: 1000, periodMs: 1000 });
+		await runInDurableObject(stub, async (_object: RateLimiterObject, state) => {
+			expect(state.storage.kv.get("tat")).toBeTypeOf("number");
+			// The bucket filled up long ago.
+			state.storage.kv.put("tat", Date.now() - 1);
+		});
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect(await runDurableObjectAlarm(stub)).toBe(false);
+		await runInDurableObject(stub, (_object: RateLimiterObject, state) => {
+			expect(state.storage.kv.get("tat")).toBeUndefined();
+		});
+	});
+});
