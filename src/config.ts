@@ -35,6 +35,8 @@ export const CONFIG_DEFAULTS = {
 	REQUEST_RETENTION_DAYS: 30,
 	/** Days an ended session's row (and its request rows) is kept after it ended. */
 	SESSION_RETENTION_DAYS: 90,
+	/** Request tracking: `on`, or `off` for the benchmark only (honoured only for loopback requests). */
+	BENCH_TRACKING: "on",
 } as const;
 
 /** Bounds for every timeout setting (10 seconds to 7 days). */
@@ -50,6 +52,8 @@ const RATE_RANGE = { min: 1, max: 1_000_000 } as const;
 
 /** Bounds of the retention windows (1 day to 10 years). */
 const RETENTION_RANGE_DAYS = { min: 1, max: 3650 } as const;
+/** Whether request rows are written; `off` exists for `npm run bench` only. */
+export type BenchTracking = "on" | "off";
 
 /** Whether `/mcp` requires credentials. */
 export type AuthMode = "required" | "off";
@@ -88,6 +92,8 @@ export interface ServerConfig {
 	/** How long request rows, and ended sessions, are kept (days). */
 	readonly requestRetentionDays: number;
 	readonly sessionRetentionDays: number;
+	/** Bench-only: `off` skips request rows, for loopback requests only (`http/bench-tracking.ts`). */
+	readonly benchTracking: BenchTracking;
 }
 
 /** The names of every setting read from the Worker's bindings. */
@@ -107,7 +113,8 @@ type ConfigName =
 	| "OAUTH_REGISTRATIONS_PER_IP_PER_HOUR"
 	| "OAUTH_DCR"
 	| "REQUEST_RETENTION_DAYS"
-	| "SESSION_RETENTION_DAYS";
+	| "SESSION_RETENTION_DAYS"
+	| "BENCH_TRACKING";
 
 /** The configuration-related bindings; the rest of `Env` is not read here. */
 export type ConfigBindings = Partial<Record<ConfigName, string>>;
@@ -182,6 +189,12 @@ export function readConfig(env: ConfigBindings): ServerConfig {
 		oauthDcr: parseChoice("OAUTH_DCR", env.OAUTH_DCR, ["on", "off"], CONFIG_DEFAULTS.OAUTH_DCR),
 		requestRetentionDays: parseInteger("REQUEST_RETENTION_DAYS", env, RETENTION_RANGE_DAYS),
 		sessionRetentionDays: parseInteger("SESSION_RETENTION_DAYS", env, RETENTION_RANGE_DAYS),
+		benchTracking: parseChoice(
+			"BENCH_TRACKING",
+			env.BENCH_TRACKING,
+			["on", "off"],
+			CONFIG_DEFAULTS.BENCH_TRACKING,
+		),
 	};
 	cache.set(env, config);
 	return config;

@@ -304,6 +304,7 @@ describe("streams", () => {
 				body,
 				env: { ...env, CONFORMANCE: "on" },
 				principal: null,
+				tracked: true,
 				waitUntil: (promise) => work.push(promise),
 			},
 			{ keepAliveMs },

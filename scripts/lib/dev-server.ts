@@ -120,6 +120,11 @@ export class DevServer {
 		}
 	}
 
+	/** Port of wrangler's DevTools inspector proxy (`/json` lists the Worker's isolates), on loopback. */
+	get inspectorPort(): number {
+		return this.#inspectorPort;
+	}
+
 	/** Pid of the running wrangler process (leader of its process group), if any. */
 	get pid(): number | undefined {
 		return this.#group?.pid;

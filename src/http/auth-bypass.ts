@@ -13,7 +13,11 @@ const LOOPBACK_ADDRESSES = new Set(["127.0.0.1", "::1"]);
 
 /** True when `request` is served without authentication. */
 export function isAuthOff(request: Request, config: ServerConfig): boolean {
-	if (config.authMode !== "off") return false;
+	return config.authMode === "off" && isLoopbackRequest(request);
+}
+
+/** True when `request` is for a loopback host and, where the peer is known, comes from this machine. */
+export function isLoopbackRequest(request: Request): boolean {
 	if (!isLoopback(new URL(request.url))) return false;
 	// Behind Cloudflare (or wrangler dev) the peer address is known: it must be this machine too.
 	const peer = request.headers.get("cf-connecting-ip");

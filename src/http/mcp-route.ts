@@ -42,6 +42,7 @@ import {
 	terminateSession,
 } from "../session/session-routing";
 import { isAuthOff } from "./auth-bypass";
+import { isTracked } from "./bench-tracking";
 
 type McpContext = Context<{ Bindings: Env }>;
 
@@ -107,6 +108,7 @@ async function legacyPost(c: McpContext, body: JsonBody): Promise<Response> {
 		headers: forwardedHeaders(request.headers),
 		body: parsed.body,
 		...ownerOf(principal, config),
+		tracked: isTracked(request, config),
 	};
 	const candidates = sessionCandidates(request.headers);
 	if (!handshake) return serveInSession(c.env.MCP_SESSION, call, candidates);
@@ -122,6 +124,7 @@ async function modern(c: McpContext, body?: unknown): Promise<Response> {
 		body,
 		env: c.env,
 		principal,
+		tracked: isTracked(request, readConfig(c.env)),
 		waitUntil: (work) => c.executionCtx.waitUntil(work),
 	});
 }

@@ -18,6 +18,7 @@ import {
 	CLIENT_INFO_META_KEY,
 	createMcpHandler,
 	InMemoryServerEventBus,
+	type McpHttpHandler,
 	PROTOCOL_VERSION_META_KEY,
 	type RequestId,
 } from "@modelcontextprotocol/server";
@@ -46,6 +47,41 @@ const listenBus = new InMemoryServerEventBus((error) =>
 	log.warn("modern.listen_listener_failed", { error: describeError(error) }),
 );
 
+/** What the server factory needs of the request it builds a server for. */
+interface ServedRequest {
+	readonly env: Env;
+	readonly caller: RequestCaller;
+}
+
+/** The request being served, by the `Request` the SDK hands the factory back as `requestInfo`. */
+const servedRequests = new WeakMap<Request, ServedRequest>();
+
+/** One handler per keep-alive interval in this isolate; building one per request cost a tenth of a modern call (bench/README.md). */
+const handlers = new Map<number, McpHttpHandler>();
+
+/** The isolate's handler: its factory builds a server per request, for the caller `servedRequests` holds. */
+function handlerFor(keepAliveMs: number): McpHttpHandler {
+	const existing = handlers.get(keepAliveMs);
+	if (existing) return existing;
+	const handler: McpHttpHandler = createMcpHandler(
+		({ requestInfo }) => {
+			const served = requestInfo && servedRequests.get(requestInfo);
+			if (!served)
+				throw new Error("The modern lane built a server for a request it does not serve");
+			return createMcpServer({ env: served.env, caller: served.caller, notify: handler.notify });
+		},
+		{
+			legacy: "reject",
+			bus: listenBus,
+			keepAliveMs,
+			// Rejections are answered on the wire and land in the request log; the log line is for debugging.
+			onerror: (error) => log.debug("modern.rejected", { error: describeError(error) }),
+		},
+	);
+	handlers.set(keepAliveMs, handler);
+	return handler;
+}
+
 /** One request for the modern lane, as the front door hands it over. */
 export interface ModernCall {
 	readonly request: Request;
@@ -54,6 +90,8 @@ export interface ModernCall {
 	readonly env: Env;
 	/** The verified caller; null when auth is off (loopback development). */
 	readonly principal: Principal | null;
+	/** False only for the benchmark's untracked loopback requests (`http/bench-tracking.ts`): no row is written. */
+	readonly tracked: boolean;
 	/** Keeps the request log's write alive after the response (`ctx.waitUntil`). */
 	readonly waitUntil: WaitUntil;
 }
@@ -69,7 +107,7 @@ export interface ModernLaneOptions {
  *
  * @example
  * // src/http/mcp-route.ts
- * return serveModern({ request, body, env: c.env, principal, waitUntil: (work) => c.executionCtx.waitUntil(work) });
+ * return serveModern({ request, body, env: c.env, principal, tracked: true, waitUntil: (work) => c.executionCtx.waitUntil(work) });
  */
 export async function serveModern(
 	call: ModernCall,
@@ -77,23 +115,15 @@ export async function serveModern(
 ): Promise<Response> {
 	const startedAt = Date.now();
 	const caller = callerOf(call.body, call.principal);
-	const handler = createMcpHandler(
-		() => createMcpServer({ env: call.env, caller, notify: handler.notify }),
-		{
-			legacy: "reject",
-			bus: listenBus,
-			keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS,
-			// Rejections are answered on the wire and land in the request log; the log line is for debugging.
-			onerror: (error) => log.debug("modern.rejected", { error: describeError(error) }),
-		},
-	);
+	const handler = handlerFor(options.keepAliveMs ?? KEEP_ALIVE_MS);
+	servedRequests.set(call.request, { env: call.env, caller });
 	// The user reaches the server as authInfo, which binds a sealed requestState to them (request-state.ts).
 	const authInfo = callerAuthInfo(caller.userId);
 	const response = await handler.fetch(call.request, {
 		...(call.body === undefined ? {} : { parsedBody: call.body }),
 		...(authInfo === undefined ? {} : { authInfo }),
 	});
-	const logged = loggedRequestOf(call.body);
+	const logged = call.tracked ? loggedRequestOf(call.body) : undefined;
 	if (!logged) return response;
 	// Held until the row is queued: an SSE answer may end long after this function returned.
 	const queued = Promise.withResolvers<void>();

@@ -81,6 +81,8 @@ export interface SessionCall {
 	readonly owner: SessionOwner | null;
 	/** Idle timeout for a session this call creates or resumes, in seconds, already clamped. */
 	readonly timeoutSeconds: number;
+	/** False only for the benchmark's untracked loopback requests (`http/bench-tracking.ts`); absent means tracked. */
+	readonly tracked?: boolean;
 }
 
 /** An `initialize`, with the handshake the Worker validated (`mcp/initialize-params.ts`). */
@@ -105,6 +107,8 @@ export class McpSessionObject extends DurableObject<Env> {
 	#revivals: Promise<unknown> = Promise.resolve();
 	/** The session's live server and transport in this instance. */
 	readonly #connection = new ConnectionSlot();
+	/** Whether the last call asked for request rows; false only under the benchmark's `BENCH_TRACKING=off`. */
+	#tracked = true;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -328,6 +332,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		call: SessionCall | StreamCall,
 		handshake: boolean,
 	): Promise<Response> {
+		this.#tracked = call.tracked !== false;
 		const saved = { ...record, requestCount: record.requestCount + (handshake ? 1 : 0) };
 		this.#store.saveSession(saved);
 		await this.#store.setAlarm(saved.expiresAt, "expiry");
@@ -434,6 +439,7 @@ export class McpSessionObject extends DurableObject<Env> {
 
 	/** Queues a finished request for D1 and starts a background sync. */
 	#track(sessionId: string, done: TrackedRequest): void {
+		if (!this.#tracked) return;
 		const record: RequestRecord = {
 			requestId: crypto.randomUUID(),
 			sessionId,

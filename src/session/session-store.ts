@@ -38,6 +38,13 @@ export interface OutboxEntry {
 /** Typed access to a session object's storage. */
 export class SessionStore {
 	readonly #storage: DurableObjectStorage;
+	/**
+	 * The stored record as last read or written by this instance (every write
+	 * goes through here), frozen; absent until first read. A request read it
+	 * 3 to 5 times, each a `kv.get` and a deserialization (bench/README.md,
+	 * "Where the time goes"). A failed write resets the object, and this with it.
+	 */
+	#session: { readonly record: SessionRecord | undefined } | undefined;
 
 	constructor(storage: DurableObjectStorage) {
 		this.#storage = storage;
@@ -45,12 +52,14 @@ export class SessionStore {
 
 	/** The session, or undefined when this object holds none. */
 	session(): SessionRecord | undefined {
-		return this.#storage.kv.get<SessionRecord>(StorageKey.Session);
+		this.#session ??= { record: frozen(this.#storage.kv.get<SessionRecord>(StorageKey.Session)) };
+		return this.#session.record;
 	}
 
 	/** Saves the session record. */
 	saveSession(record: SessionRecord): void {
 		this.#storage.kv.put(StorageKey.Session, record);
+		this.#session = { record: frozen(structuredClone(record)) };
 	}
 
 	/** Queues a served request for the D1 mirror. */
@@ -109,5 +118,11 @@ export class SessionStore {
 	async clear(): Promise<void> {
 		await this.#storage.deleteAlarm();
 		await this.#storage.deleteAll();
+		this.#session = { record: undefined };
 	}
+}
+
+/** `record` frozen, so no caller can change the copy every later read returns. */
+function frozen(record: SessionRecord | undefined): SessionRecord | undefined {
+	return record === undefined ? undefined : Object.freeze(record);
 }

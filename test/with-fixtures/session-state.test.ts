@@ -108,6 +108,8 @@ describe("resource subscriptions", () => {
 			const full = Array.from({ length: 100 }, (_, index) => `test://template/${index}/data`);
 			state.storage.kv.put(StorageKey.Session, { ...record, subscriptions: full });
 		});
+		// Written behind the object's back: evicted, it reads the record again.
+		await evictDurableObject(sessionStub(sessionId));
 		const refused = await readResult(
 			await post(rpc("resources/subscribe", { uri: "test://watched-resource" }), {
 				session: sessionId,

@@ -1,0 +1,190 @@
+/**
+ * `npm run bench:profile`: a CPU profile of the project's Worker (and the
+ * session objects, which run in the same workerd isolate under `wrangler
+ * dev`) while one target is under load, through wrangler's DevTools inspector
+ * (Chrome DevTools Protocol, `Profiler.start`/`stop`, over Node's global
+ * `WebSocket`). Writes the `.cpuprofile` (open it in Chrome DevTools) to
+ * `.bench-results/` and prints self time by function and by file.
+ *
+ *   npm run bench:profile -- --targets legacy@8,modern@8 --requests 1500
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_ROOT } from "../scripts/lib/wrangler.ts";
+import { runLoad } from "./load.ts";
+import { startServers, stopServers } from "./servers.ts";
+import { isUnavailable, selectTargets } from "./targets.ts";
+
+/** Sampling interval of the profiler, in microseconds (V8's default is 1000). */
+const SAMPLING_INTERVAL_US = 200;
+
+/** Rows of each summary table. */
+const TOP_ROWS = 25;
+
+interface CpuProfileNode {
+	readonly id: number;
+	readonly callFrame: {
+		readonly functionName: string;
+		readonly url: string;
+		readonly lineNumber: number;
+	};
+	readonly children?: readonly number[];
+}
+
+interface CpuProfile {
+	readonly nodes: readonly CpuProfileNode[];
+	readonly samples: readonly number[];
+	readonly timeDeltas: readonly number[];
+	readonly startTime: number;
+	readonly endTime: number;
+}
+
+/** A minimal CDP client over one inspector WebSocket. */
+class DevToolsSession {
+	readonly #socket: WebSocket;
+	readonly #waiting = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
+	#nextId = 1;
+
+	private constructor(socket: WebSocket) {
+		this.#socket = socket;
+		socket.addEventListener("message", (event) => {
+			const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
+			if (message.id !== undefined) this.#waiting.get(message.id)?.(message);
+		});
+	}
+
+	static async connect(url: string): Promise<DevToolsSession> {
+		// Wrangler's inspector proxy wants a local Origin; undici's WebSocket takes headers as a non-standard option.
+		const init = { headers: { origin: "http://localhost" } } as unknown as string[];
+		const socket = new WebSocket(url, init);
+		await new Promise((resolve, reject) => {
+			socket.addEventListener("open", resolve, { once: true });
+			socket.addEventListener("error", reject, { once: true });
+		});
+		return new DevToolsSession(socket);
+	}
+
+	async send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+		const id = this.#nextId++;
+		const answer = new Promise<{ result?: unknown; error?: unknown }>((resolve) =>
+			this.#waiting.set(id, resolve),
+		);
+		this.#socket.send(JSON.stringify({ id, method, params }));
+		const message = await answer;
+		this.#waiting.delete(id);
+		if (message.error) throw new Error(`${method}: ${JSON.stringify(message.error)}`);
+		return message.result as T;
+	}
+
+	close(): void {
+		this.#socket.close();
+	}
+}
+
+/** Self time per key, in milliseconds, heaviest first. */
+function selfTime(profile: CpuProfile, keyOf: (node: CpuProfileNode) => string) {
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const totals = new Map<string, number>();
+	let all = 0;
+	profile.samples.forEach((id, index) => {
+		const node = byId.get(id);
+		const ms = (profile.timeDeltas[index] ?? 0) / 1000;
+		all += ms;
+		if (!node) return;
+		const key = keyOf(node);
+		totals.set(key, (totals.get(key) ?? 0) + ms);
+	});
+	return { all, rows: [...totals].sort((a, b) => b[1] - a[1]) };
+}
+
+/** A file's name without the bundle's noise: the part after `node_modules/` or `src/`. */
+function fileOf(url: string): string {
+	if (url === "") return "(native)";
+	const modules = url.lastIndexOf("node_modules/");
+	if (modules >= 0) return url.slice(modules + "node_modules/".length);
+	const src = url.lastIndexOf("/src/");
+	return src >= 0 ? url.slice(src + 1) : url;
+}
+
+function printTable(title: string, total: number, rows: ReadonlyArray<[string, number]>): void {
+	console.log(`\n${title} (of ${total.toFixed(0)} ms sampled)\n`);
+	console.log("| self ms | share | where |\n| ---: | ---: | --- |");
+	for (const [key, ms] of rows.slice(0, TOP_ROWS)) {
+		console.log(`| ${ms.toFixed(0)} | ${((ms / total) * 100).toFixed(1)} % | ${key} |`);
+	}
+}
+
+async function main(): Promise<void> {
+	const { values } = parseArgs({
+		options: {
+			targets: { type: "string", default: "legacy@8,modern@8" },
+			requests: { type: "string", default: "1500" },
+			warmup: { type: "string", default: "200" },
+		},
+	});
+	const targets = selectTargets(values.targets.split(","));
+	const servers = await startServers(new Set(targets.map((target) => target.server)));
+	const outDir = join(PROJECT_ROOT, ".bench-results");
+	mkdirSync(outDir, { recursive: true });
+	try {
+		for (const target of targets) {
+			const server = servers.get(target.server);
+			if (!server) throw new Error(`no server for ${target.id}`);
+			const send = await target.prepare(server);
+			if (isUnavailable(send)) throw new Error(`${target.id}: ${send.unavailable}`);
+			const list = (await (
+				await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)
+			).json()) as Array<{ title?: string; webSocketDebuggerUrl?: string }>;
+			const inspectable = list.filter((entry) => entry.webSocketDebuggerUrl);
+			console.log(
+				`\n## ${target.id}: inspector targets ${inspectable.map((e) => e.title).join(", ")}`,
+			);
+			const sessions = await Promise.all(
+				inspectable.map((entry) => DevToolsSession.connect(entry.webSocketDebuggerUrl as string)),
+			);
+			const load = { concurrency: target.connections, send };
+			await runLoad({ ...load, warmupRequests: Number(values.warmup), measuredRequests: 0 });
+			for (const session of sessions) {
+				await session.send("Profiler.enable");
+				await session.send("Profiler.setSamplingInterval", { interval: SAMPLING_INTERVAL_US });
+				await session.send("Profiler.start");
+			}
+			const result = await runLoad({
+				...load,
+				warmupRequests: 0,
+				measuredRequests: Number(values.requests),
+			});
+			console.log(
+				`${result.requests} requests, ${result.errors} errors, ${result.perSecond.toFixed(0)} req/s under the profiler`,
+			);
+			for (const [index, session] of sessions.entries()) {
+				const { profile } = await session.send<{ profile: CpuProfile }>("Profiler.stop");
+				session.close();
+				const stamp = new Date().toISOString().replace(/[:.]/g, "-");
+				const file = join(outDir, `profile-${target.id}-${index}-${stamp}.cpuprofile`);
+				writeFileSync(file, JSON.stringify(profile));
+				console.log(`wrote ${file}`);
+				const byFunction = selfTime(
+					profile,
+					(node) =>
+						`${node.callFrame.functionName || "(anonymous)"} ${fileOf(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`,
+				);
+				const byFile = selfTime(profile, (node) => fileOf(node.callFrame.url));
+				const idle = byFunction.rows
+					.filter(([key]) => key.startsWith("(idle) "))
+					.reduce((sum, [, ms]) => sum + ms, 0);
+				// CPU per request holds up under a busy machine far better than req/s does.
+				console.log(
+					`isolate busy ${(byFunction.all - idle).toFixed(0)} ms of ${byFunction.all.toFixed(0)} ms: ${((byFunction.all - idle) / result.requests).toFixed(2)} ms of CPU per request`,
+				);
+				printTable(`### ${target.id}: self time by file`, byFile.all, byFile.rows);
+				printTable(`### ${target.id}: self time by function`, byFunction.all, byFunction.rows);
+			}
+		}
+	} finally {
+		await stopServers(servers);
+	}
+}
+
+await main();
