@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
+import { documents, projects, tasks, versions } from "../src/db/archon-schema";
 import { apiTokens, oauthClientSettings, users } from "../src/db/identity-schema";
 import { mcpRequests, mcpSessions } from "../src/db/schema";
 
@@ -87,7 +88,17 @@ function declaredShape(table: SQLiteTable) {
 }
 
 describe("Drizzle schema and SQL migrations", () => {
-	for (const table of [mcpSessions, mcpRequests, users, apiTokens, oauthClientSettings]) {
+	for (const table of [
+		mcpSessions,
+		mcpRequests,
+		users,
+		apiTokens,
+		oauthClientSettings,
+		projects,
+		tasks,
+		documents,
+		versions,
+	]) {
 		const name = getTableConfig(table).name;
 		it(`agree on ${name}: columns, types, nullability, keys and indexes`, async () => {
 			const migrated = await migratedShape(name);

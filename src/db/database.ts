@@ -3,10 +3,11 @@
  * binding fails with a message that says what to add to `wrangler.toml`.
  */
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import * as archonSchema from "./archon-schema";
 import * as identitySchema from "./identity-schema";
 import * as mirrorSchema from "./schema";
 
-const schema = { ...mirrorSchema, ...identitySchema };
+const schema = { ...mirrorSchema, ...identitySchema, ...archonSchema };
 
 /** The typed database of this server. */
 export type Database = DrizzleD1Database<typeof schema>;
