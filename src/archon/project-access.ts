@@ -1,8 +1,9 @@
 /**
- * Project and task handles resolved against the caller: a row the caller may
+ * Project, task and document handles resolved against the caller: a row the caller may
  * see, or a refusal with the one "not found" message; a row the caller may
  * change, or a refusal saying it is read-only.
  */
+import { type DocumentRow, findVisibleDocument } from "../db/document-queries";
 import { findVisibleProject, type ProjectRow } from "../db/project-queries";
 import { findVisibleTask, type TaskRow } from "../db/task-queries";
 import { mayChange } from "../db/visibility";
@@ -37,6 +38,33 @@ export async function changeableTask(call: ArchonCall, id: string): Promise<Task
 	const row = await visibleTask(call, id);
 	if (!mayChange(call.viewer, row.userId)) throw new ToolRefusal(readOnly("Task", id));
 	return row;
+}
+
+/** The document `id` names, if the caller may see it. */
+export async function visibleDocument(call: ArchonCall, id: string): Promise<DocumentRow> {
+	const row = isHandle("document", id)
+		? await findVisibleDocument(call.db, call.viewer, id)
+		: undefined;
+	if (!row) throw new ToolRefusal(notFoundMessage("document", "document_id", id));
+	return row;
+}
+
+/** The document `id` names, if the caller may change it. */
+export async function changeableDocument(call: ArchonCall, id: string): Promise<DocumentRow> {
+	const row = await visibleDocument(call, id);
+	if (!mayChange(call.viewer, row.userId)) throw new ToolRefusal(readOnly("Document", id));
+	return row;
+}
+
+/** The project `id` names, if the caller may see it and it is not archived (to add to it). */
+export async function openProject(call: ArchonCall, id: string): Promise<ProjectRow> {
+	const project = await visibleProject(call, id);
+	if (project.archivedAt !== null) {
+		throw new ToolRefusal(
+			`Project "${id}" is archived: restore it with manage_project (update, archived: false) before adding to it.`,
+		);
+	}
+	return project;
 }
 
 function readOnly(kind: string, id: string): string {

@@ -1,8 +1,9 @@
 /**
- * What the Archon tools return for a project or a task: snake_case fields as
+ * What the Archon tools return for a project, a task or a document: snake_case fields as
  * in Archon, ISO times, and zod schemas the tools declare as output schemas.
  */
 import { z } from "zod";
+import type { DocumentRow } from "../db/document-queries";
 import type { ProjectRow } from "../db/project-queries";
 import type { TaskRow } from "../db/task-queries";
 import { clip, LIST_DESCRIPTION_CHARS } from "./limits";
@@ -97,4 +98,40 @@ export function parseStrings(text: string): string[] {
 	} catch {
 		return [];
 	}
+}
+
+/** A document as a tool returns it; `content` only when asked for by id. */
+export const documentView = z.object({
+	id: z.string().describe("Document handle (doc_…)."),
+	project_id: z.string(),
+	title: z.string(),
+	document_type: z.string(),
+	tags: z.array(z.string()),
+	content: z.unknown().optional().describe("The JSON content (only when got by document_id)."),
+	content_chars: z.number().int().describe("Length of the content's JSON text."),
+	shared: z.boolean(),
+	owned_by_you: z.boolean(),
+	created_at: z.string(),
+	updated_at: z.string(),
+});
+
+/** The view of a document row for a caller `userId`. */
+export function toDocumentView(
+	row: DocumentRow,
+	userId: string | null,
+	detail: Detail,
+): z.infer<typeof documentView> {
+	return {
+		id: row.id,
+		project_id: row.projectId,
+		title: row.title,
+		document_type: row.documentType,
+		tags: parseStrings(row.tags),
+		...(detail === "full" ? { content: JSON.parse(row.content) as unknown } : {}),
+		content_chars: row.content.length,
+		shared: row.shared,
+		owned_by_you: row.userId === userId,
+		created_at: new Date(row.createdAt).toISOString(),
+		updated_at: new Date(row.updatedAt).toISOString(),
+	};
 }

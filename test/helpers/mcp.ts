@@ -12,10 +12,12 @@ export const PROTOCOL_VERSION = "2025-11-25";
 
 /** Every tool the server offers (without the conformance fixtures), sorted by name. */
 export const SERVER_TOOLS = [
+	"find_documents",
 	"find_projects",
 	"find_tasks",
 	"get_project_features",
 	"health_check",
+	"manage_document",
 	"manage_project",
 	"manage_task",
 	"session_info",

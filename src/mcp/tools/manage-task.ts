@@ -5,8 +5,8 @@ import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { newHandle } from "../../archon/handles";
 import { descriptionSchema, MAX_FEATURE_CHARS, titleSchema } from "../../archon/limits";
-import { changeableTask, visibleProject } from "../../archon/project-access";
-import { type ArchonCall, archonCall, required, ToolRefusal } from "../../archon/tool-call";
+import { changeableTask, openProject } from "../../archon/project-access";
+import { archonCall, required, ToolRefusal } from "../../archon/tool-call";
 import { TASK_STATUSES, taskView, toTaskView } from "../../archon/views";
 import { deleteTask, insertTask, updateTask } from "../../db/task-queries";
 import type { ToolContext } from "../tool-context";
@@ -135,14 +135,4 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 				};
 			}),
 	);
-}
-
-/** Refuses a project the caller cannot see, or one that is archived. */
-async function openProject(call: ArchonCall, id: string): Promise<void> {
-	const project = await visibleProject(call, id);
-	if (project.archivedAt !== null) {
-		throw new ToolRefusal(
-			`Project "${id}" is archived: restore it with manage_project (update, archived: false) before adding tasks.`,
-		);
-	}
 }
