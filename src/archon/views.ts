@@ -1,11 +1,12 @@
 /**
- * What the Archon tools return for a project, a task or a document: snake_case fields as
+ * What the Archon tools return for a project, a task, a document or a version: snake_case fields as
  * in Archon, ISO times, and zod schemas the tools declare as output schemas.
  */
 import { z } from "zod";
 import type { DocumentRow } from "../db/document-queries";
 import type { ProjectRow } from "../db/project-queries";
 import type { TaskRow } from "../db/task-queries";
+import type { VersionRow } from "../db/version-queries";
 import { clip, LIST_DESCRIPTION_CHARS } from "./limits";
 
 /** Task statuses, in the order work moves through them. */
@@ -133,5 +134,36 @@ export function toDocumentView(
 		owned_by_you: row.userId === userId,
 		created_at: new Date(row.createdAt).toISOString(),
 		updated_at: new Date(row.updatedAt).toISOString(),
+	};
+}
+
+/** The project fields a version may snapshot. */
+export const VERSIONED_FIELDS = ["docs", "features", "data"] as const;
+
+/** A version as a tool returns it; `content` only when asked for one. */
+export const versionView = z.object({
+	id: z.string().describe("Version handle (ver_…)."),
+	project_id: z.string(),
+	field_name: z.enum(VERSIONED_FIELDS),
+	version_number: z.number().int(),
+	change_summary: z.string(),
+	created_by: z.string(),
+	content: z.unknown().optional().describe("The snapshot (only when one version is asked for)."),
+	content_chars: z.number().int(),
+	created_at: z.string(),
+});
+
+/** The view of a version row. */
+export function toVersionView(row: VersionRow, detail: Detail): z.infer<typeof versionView> {
+	return {
+		id: row.id,
+		project_id: row.projectId,
+		field_name: row.fieldName,
+		version_number: row.versionNumber,
+		change_summary: row.changeSummary,
+		created_by: row.createdBy,
+		...(detail === "full" ? { content: JSON.parse(row.content) as unknown } : {}),
+		content_chars: row.content.length,
+		created_at: new Date(row.createdAt).toISOString(),
 	};
 }

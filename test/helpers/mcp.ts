@@ -15,11 +15,13 @@ export const SERVER_TOOLS = [
 	"find_documents",
 	"find_projects",
 	"find_tasks",
+	"find_versions",
 	"get_project_features",
 	"health_check",
 	"manage_document",
 	"manage_project",
 	"manage_task",
+	"manage_version",
 	"session_info",
 ] as const;
 
