@@ -1,59 +1,25 @@
 /**
- * Project, task and document handles resolved against the caller: a row the caller may
- * see, or a refusal with the one "not found" message; a row the caller may
- * change, or a refusal saying it is read-only.
+ * Project, task, document and version handles resolved against the caller: a row the
+ * caller may see, or a refusal with the one "not found" message; a row the
+ * caller may change, or a refusal saying it is read-only.
  */
+import type { Database } from "../db/database";
 import { type DocumentRow, findVisibleDocument } from "../db/document-queries";
 import { findVisibleProject, type ProjectRow } from "../db/project-queries";
 import { findVisibleTask, type TaskRow } from "../db/task-queries";
-import { mayChange } from "../db/visibility";
-import { isHandle, notFoundMessage } from "./handles";
+import { findVisibleVersion, type VersionRow } from "../db/version-queries";
+import { mayChange, type Viewer } from "../db/visibility";
+import { type HandleKind, isHandle, notFoundMessage } from "./handles";
 import { type ArchonCall, ToolRefusal } from "./tool-call";
 
 /** The project `id` names, if the caller may see it. */
-export async function visibleProject(call: ArchonCall, id: string): Promise<ProjectRow> {
-	const row = isHandle("project", id)
-		? await findVisibleProject(call.db, call.viewer, id)
-		: undefined;
-	if (!row) throw new ToolRefusal(notFoundMessage("project", "project_id", id));
-	return row;
+export function visibleProject(call: ArchonCall, id: string): Promise<ProjectRow> {
+	return visible(call, "project", id, findVisibleProject);
 }
 
 /** The project `id` names, if the caller may change it. */
 export async function changeableProject(call: ArchonCall, id: string): Promise<ProjectRow> {
-	const row = await visibleProject(call, id);
-	if (!mayChange(call.viewer, row.userId)) throw new ToolRefusal(readOnly("Project", id));
-	return row;
-}
-
-/** The task `id` names, if the caller may see it. */
-export async function visibleTask(call: ArchonCall, id: string): Promise<TaskRow> {
-	const row = isHandle("task", id) ? await findVisibleTask(call.db, call.viewer, id) : undefined;
-	if (!row) throw new ToolRefusal(notFoundMessage("task", "task_id", id));
-	return row;
-}
-
-/** The task `id` names, if the caller may change it. */
-export async function changeableTask(call: ArchonCall, id: string): Promise<TaskRow> {
-	const row = await visibleTask(call, id);
-	if (!mayChange(call.viewer, row.userId)) throw new ToolRefusal(readOnly("Task", id));
-	return row;
-}
-
-/** The document `id` names, if the caller may see it. */
-export async function visibleDocument(call: ArchonCall, id: string): Promise<DocumentRow> {
-	const row = isHandle("document", id)
-		? await findVisibleDocument(call.db, call.viewer, id)
-		: undefined;
-	if (!row) throw new ToolRefusal(notFoundMessage("document", "document_id", id));
-	return row;
-}
-
-/** The document `id` names, if the caller may change it. */
-export async function changeableDocument(call: ArchonCall, id: string): Promise<DocumentRow> {
-	const row = await visibleDocument(call, id);
-	if (!mayChange(call.viewer, row.userId)) throw new ToolRefusal(readOnly("Document", id));
-	return row;
+	return changeable(call, "Project", id, await visibleProject(call, id));
 }
 
 /** The project `id` names, if the caller may see it and it is not archived (to add to it). */
@@ -67,6 +33,54 @@ export async function openProject(call: ArchonCall, id: string): Promise<Project
 	return project;
 }
 
-function readOnly(kind: string, id: string): string {
-	return `${kind} "${id}" is shared with you read-only: only its owner or an admin may change it.`;
+/** The task `id` names, if the caller may see it. */
+export function visibleTask(call: ArchonCall, id: string): Promise<TaskRow> {
+	return visible(call, "task", id, findVisibleTask);
+}
+
+/** The task `id` names, if the caller may change it. */
+export async function changeableTask(call: ArchonCall, id: string): Promise<TaskRow> {
+	return changeable(call, "Task", id, await visibleTask(call, id));
+}
+
+/** The document `id` names, if the caller may see it. */
+export function visibleDocument(call: ArchonCall, id: string): Promise<DocumentRow> {
+	return visible(call, "document", id, findVisibleDocument);
+}
+
+/** The document `id` names, if the caller may change it. */
+export async function changeableDocument(call: ArchonCall, id: string): Promise<DocumentRow> {
+	return changeable(call, "Document", id, await visibleDocument(call, id));
+}
+
+/** The version `id` names, if the caller may see it. */
+export function visibleVersion(call: ArchonCall, id: string): Promise<VersionRow> {
+	return visible(call, "version", id, findVisibleVersion);
+}
+
+/** The row a handle of `kind` names, if the caller may see it; a malformed handle is never looked up. */
+async function visible<T>(
+	call: ArchonCall,
+	kind: HandleKind,
+	id: string,
+	find: (db: Database, viewer: Viewer, id: string) => Promise<T | undefined>,
+): Promise<T> {
+	const row = isHandle(kind, id) ? await find(call.db, call.viewer, id) : undefined;
+	if (row === undefined) throw new ToolRefusal(notFoundMessage(kind, `${kind}_id`, id));
+	return row;
+}
+
+/** `row`, if the caller may change it. */
+function changeable<T extends { userId: string | null }>(
+	call: ArchonCall,
+	label: string,
+	id: string,
+	row: T,
+): T {
+	if (!mayChange(call.viewer, row.userId)) {
+		throw new ToolRefusal(
+			`${label} "${id}" is shared with you read-only: only its owner or an admin may change it.`,
+		);
+	}
+	return row;
 }

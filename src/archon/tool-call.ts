@@ -44,3 +44,37 @@ export function required<T>(value: T | undefined, argument: string, purpose: str
 	if (value === undefined) throw new ToolRefusal(`${argument} is required to ${purpose}.`);
 	return value;
 }
+
+/** Annotations of the tools that only read: the same call answers the same. */
+export const READ_ANNOTATIONS = {
+	readOnlyHint: true,
+	idempotentHint: true,
+	openWorldHint: false,
+} as const;
+
+/** Annotations of the `manage_*` tools: they write, and delete or restore can lose data. */
+export const WRITE_ANNOTATIONS = {
+	readOnlyHint: false,
+	destructiveHint: true,
+	idempotentHint: false,
+	openWorldHint: false,
+} as const;
+
+/** The fields of `changes` that were passed (not undefined); refuses an update that passes none. */
+export function changesOf<T extends Record<string, unknown>>(
+	changes: T,
+): { [K in keyof T]?: Exclude<T[K], undefined> } {
+	const passed = Object.fromEntries(
+		Object.entries(changes).filter(([, value]) => value !== undefined),
+	) as { [K in keyof T]?: Exclude<T[K], undefined> };
+	if (Object.keys(passed).length === 0) {
+		throw new ToolRefusal(
+			`Nothing to update: pass at least one of ${Object.keys(changes).map(snakeCase).join(", ")}.`,
+		);
+	}
+	return passed;
+}
+
+function snakeCase(name: string): string {
+	return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { querySchema } from "../../archon/limits";
 import { pageInput, pageOf, pageOutput, pageRequest } from "../../archon/pagination";
 import { visibleDocument, visibleProject } from "../../archon/project-access";
-import { archonCall, ToolRefusal } from "../../archon/tool-call";
+import { archonCall, READ_ANNOTATIONS, ToolRefusal } from "../../archon/tool-call";
 import { documentView, toDocumentView } from "../../archon/views";
 import { listDocuments } from "../../db/document-queries";
 import type { ToolContext } from "../tool-context";
@@ -47,7 +47,7 @@ export function registerFindDocuments(server: McpServer, context: ToolContext): 
 				"Lists the JSON documents (specs, designs, notes) of a project that you own or that are shared with you, most recently updated first, without their content. `project_id` is a project handle (`prj_…`). Filter with `document_type` and `query` (text in title, tags or content). Pass `document_id` (a document handle, `doc_…`, from this tool or manage_document; valid until the document or its project is permanently deleted) to get one document with its content (at most 64 KiB). Paginated: pass `next_cursor` back as `cursor`, or use `page`/`per_page` (at most 50).",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+			annotations: READ_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {

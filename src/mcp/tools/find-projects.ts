@@ -7,7 +7,7 @@ import { z } from "zod";
 import { querySchema } from "../../archon/limits";
 import { pageInput, pageOf, pageOutput, pageRequest } from "../../archon/pagination";
 import { visibleProject } from "../../archon/project-access";
-import { archonCall, ToolRefusal } from "../../archon/tool-call";
+import { archonCall, READ_ANNOTATIONS, ToolRefusal } from "../../archon/tool-call";
 import { projectView, toProjectView } from "../../archon/views";
 import { listProjects } from "../../db/project-queries";
 import type { ToolContext } from "../tool-context";
@@ -43,7 +43,7 @@ export function registerFindProjects(server: McpServer, context: ToolContext): v
 				"Lists the Archon projects you own or that are shared with you, pinned first, then most recently updated; `query` filters by text in title or description. Pass `project_id` (a project handle, `prj_…`, returned by this tool and manage_project; valid until the project is permanently deleted) to get one project with its full description. Lists are paginated: pass `next_cursor` back as `cursor` for the next page, or use `page`/`per_page` (at most 50). Descriptions in lists are cut to 500 characters.",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+			annotations: READ_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {

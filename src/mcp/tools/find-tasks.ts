@@ -7,7 +7,7 @@ import { z } from "zod";
 import { querySchema } from "../../archon/limits";
 import { pageInput, pageOf, pageOutput, pageRequest } from "../../archon/pagination";
 import { visibleProject, visibleTask } from "../../archon/project-access";
-import { archonCall, ToolRefusal } from "../../archon/tool-call";
+import { archonCall, READ_ANNOTATIONS, ToolRefusal } from "../../archon/tool-call";
 import { TASK_STATUSES, taskView, toTaskView } from "../../archon/views";
 import { listTasks, type TaskFilter } from "../../db/task-queries";
 import type { ToolContext } from "../tool-context";
@@ -49,7 +49,7 @@ export function registerFindTasks(server: McpServer, context: ToolContext): void
 				"Lists Archon tasks you own or that are shared with you, highest task_order first; done tasks only with include_closed or filter_by status. Filter with `project_id` (a project handle, `prj_…`), `filter_by` (status | project | assignee | feature) and `filter_value`, and `query` (text in title or description). Pass `task_id` (a task handle, `tsk_…`, from this tool or manage_task; valid until the task or its project is permanently deleted) to get one task in full. Paginated: pass `next_cursor` back as `cursor`, or use `page`/`per_page` (at most 50).",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+			annotations: READ_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {

@@ -4,12 +4,11 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { isHandle, notFoundMessage } from "../../archon/handles";
 import { pageInput, pageOf, pageOutput, pageRequest } from "../../archon/pagination";
-import { visibleProject } from "../../archon/project-access";
-import { archonCall, ToolRefusal } from "../../archon/tool-call";
+import { visibleProject, visibleVersion } from "../../archon/project-access";
+import { archonCall, READ_ANNOTATIONS, ToolRefusal } from "../../archon/tool-call";
 import { toVersionView, VERSIONED_FIELDS, versionView } from "../../archon/views";
-import { findVisibleVersion, listVersions } from "../../db/version-queries";
+import { listVersions } from "../../db/version-queries";
 import type { ToolContext } from "../tool-context";
 
 const input = z.object({
@@ -50,16 +49,12 @@ export function registerFindVersions(server: McpServer, context: ToolContext): v
 				"Lists the immutable snapshots (versions) of a project's fields — docs (all its documents), features, data — newest first, without their content. `project_id` is a project handle (`prj_…`); filter with `field_name`. Get one version with its snapshot (at most 256 KiB) by `version_id` (a version handle, `ver_…`, valid until its project is permanently deleted) or by `project_id` + `field_name` + `version_number`. Paginated: pass `next_cursor` back as `cursor`, or use `page`/`per_page` (at most 50). Restore one with manage_version.",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+			annotations: READ_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {
 				if (args.version_id !== undefined) {
-					const row = isHandle("version", args.version_id)
-						? await findVisibleVersion(call.db, call.viewer, args.version_id)
-						: undefined;
-					if (!row)
-						throw new ToolRefusal(notFoundMessage("version", "version_id", args.version_id));
+					const row = await visibleVersion(call, args.version_id);
 					return { version: toVersionView(row, "full") };
 				}
 				if (args.project_id === undefined) {

@@ -5,7 +5,7 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { visibleProject } from "../../archon/project-access";
-import { archonCall } from "../../archon/tool-call";
+import { archonCall, READ_ANNOTATIONS } from "../../archon/tool-call";
 import { parseStrings } from "../../archon/views";
 import type { ToolContext } from "../tool-context";
 
@@ -29,7 +29,7 @@ export function registerGetProjectFeatures(server: McpServer, context: ToolConte
 				"Returns the feature names of a project (at most 100), the values tasks use in their `feature` field. `project_id` is a project handle (`prj_…`) from find_projects or manage_project, valid until the project is permanently deleted. Set features with manage_project (update, `features`).",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+			annotations: READ_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {

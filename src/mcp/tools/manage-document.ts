@@ -6,7 +6,13 @@ import { z } from "zod";
 import { newHandle } from "../../archon/handles";
 import { boundedJson, MAX_FEATURE_CHARS, titleSchema } from "../../archon/limits";
 import { changeableDocument, openProject } from "../../archon/project-access";
-import { archonCall, required, ToolRefusal } from "../../archon/tool-call";
+import {
+	archonCall,
+	changesOf,
+	required,
+	ToolRefusal,
+	WRITE_ANNOTATIONS,
+} from "../../archon/tool-call";
 import { documentView, toDocumentView } from "../../archon/views";
 import { deleteDocument, insertDocument, updateDocument } from "../../db/document-queries";
 import type { ToolContext } from "../tool-context";
@@ -65,12 +71,7 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 				"Creates, updates or deletes a JSON document of a project. `create` needs `project_id` (a project handle, `prj_…`, of a project you can see that is not archived) and `title`, and returns the document's handle (`document_id`, `doc_…`), valid until the document or its project is permanently deleted. `update` changes only the fields you pass (`content` and `tags` are replaced whole). `delete` removes the document for good; snapshot a project's documents first with manage_version (field_name docs) to be able to restore them. Only the owner or an admin may change a document.",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: {
-				readOnlyHint: false,
-				destructiveHint: true,
-				idempotentHint: false,
-				openWorldHint: false,
-			},
+			annotations: WRITE_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {
@@ -108,18 +109,13 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 						message: `Deleted document "${existing.title}".`,
 					};
 				}
-				const changes = {
-					...(args.title !== undefined ? { title: args.title } : {}),
-					...(args.document_type !== undefined ? { documentType: args.document_type } : {}),
-					...(args.content !== undefined ? { content: JSON.stringify(args.content) } : {}),
-					...(args.tags !== undefined ? { tags: JSON.stringify(args.tags) } : {}),
-					...(args.shared !== undefined ? { shared: args.shared } : {}),
-				};
-				if (Object.keys(changes).length === 0) {
-					throw new ToolRefusal(
-						"Nothing to update: pass at least one of title, document_type, content, tags, shared.",
-					);
-				}
+				const changes = changesOf({
+					title: args.title,
+					documentType: args.document_type,
+					content: args.content === undefined ? undefined : JSON.stringify(args.content),
+					tags: args.tags && JSON.stringify(args.tags),
+					shared: args.shared,
+				});
 				const row = await updateDocument(call.db, id, { ...changes, updatedAt: now });
 				if (!row) throw new ToolRefusal(`Document "${id}" was deleted meanwhile.`);
 				return {

@@ -14,7 +14,13 @@ import {
 	titleSchema,
 } from "../../archon/limits";
 import { changeableProject } from "../../archon/project-access";
-import { archonCall, required, ToolRefusal } from "../../archon/tool-call";
+import {
+	archonCall,
+	changesOf,
+	required,
+	ToolRefusal,
+	WRITE_ANNOTATIONS,
+} from "../../archon/tool-call";
 import { projectView, toProjectView } from "../../archon/views";
 import { deleteProjectPermanently, insertProject, updateProject } from "../../db/project-queries";
 import type { ToolContext } from "../tool-context";
@@ -67,12 +73,7 @@ export function registerManageProject(server: McpServer, context: ToolContext): 
 				"Creates, updates or deletes an Archon project. `create` needs `title` and returns the new project's handle (`project_id`, `prj_…`), which stays valid until the project is permanently deleted; use it with find_tasks, manage_task and the other tools. `update` changes only the fields you pass (`features` replaces the list; `archived: false` restores an archived project). `delete` archives the project: it disappears from find_projects (unless include_archived) but its tasks and documents are kept; with `permanent: true` it and everything in it are removed for good. Only the owner or an admin may change a project; shared projects are read-only to others.",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: {
-				readOnlyHint: false,
-				destructiveHint: true,
-				idempotentHint: false,
-				openWorldHint: false,
-			},
+			annotations: WRITE_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {
@@ -119,22 +120,21 @@ export function registerManageProject(server: McpServer, context: ToolContext): 
 						message: `Archived project "${existing.title}"; its tasks and documents are kept.`,
 					};
 				}
-				const changes = {
-					...(args.title !== undefined ? { title: args.title } : {}),
-					...(args.description !== undefined ? { description: args.description } : {}),
-					...(args.github_repo !== undefined ? { githubRepo: args.github_repo } : {}),
-					...(args.pinned !== undefined ? { pinned: args.pinned } : {}),
-					...(args.shared !== undefined ? { shared: args.shared } : {}),
-					...(args.features !== undefined ? { features: JSON.stringify(args.features) } : {}),
-					...(args.data !== undefined ? { data: JSON.stringify(args.data) } : {}),
-					...(args.archived !== undefined ? { archivedAt: args.archived ? now : null } : {}),
-				};
-				if (Object.keys(changes).length === 0) {
-					throw new ToolRefusal(
-						"Nothing to update: pass at least one of title, description, github_repo, pinned, shared, features, data, archived.",
-					);
-				}
-				const row = await updateProject(call.db, id, { ...changes, updatedAt: now });
+				const { archived, ...changes } = changesOf({
+					title: args.title,
+					description: args.description,
+					githubRepo: args.github_repo,
+					pinned: args.pinned,
+					shared: args.shared,
+					features: args.features && JSON.stringify(args.features),
+					data: args.data === undefined ? undefined : JSON.stringify(args.data),
+					archived: args.archived,
+				});
+				const row = await updateProject(call.db, id, {
+					...changes,
+					...(archived === undefined ? {} : { archivedAt: archived ? now : null }),
+					updatedAt: now,
+				});
 				if (!row) throw new ToolRefusal(`Project "${id}" was deleted meanwhile.`);
 				return {
 					action: "update",

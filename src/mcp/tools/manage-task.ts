@@ -6,7 +6,13 @@ import { z } from "zod";
 import { newHandle } from "../../archon/handles";
 import { descriptionSchema, MAX_FEATURE_CHARS, titleSchema } from "../../archon/limits";
 import { changeableTask, openProject } from "../../archon/project-access";
-import { archonCall, required, ToolRefusal } from "../../archon/tool-call";
+import {
+	archonCall,
+	changesOf,
+	required,
+	ToolRefusal,
+	WRITE_ANNOTATIONS,
+} from "../../archon/tool-call";
 import { TASK_STATUSES, taskView, toTaskView } from "../../archon/views";
 import { deleteTask, insertTask, updateTask } from "../../db/task-queries";
 import type { ToolContext } from "../tool-context";
@@ -68,12 +74,7 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 				"Creates, updates or deletes an Archon task. `create` needs `project_id` (a project handle, `prj_…`, of a project you can see that is not archived) and `title`, and returns the task's handle (`task_id`, `tsk_…`), valid until the task or its project is permanently deleted. `update` changes only the fields you pass — typically `status` (todo → doing → review → done) or `assignee`. `delete` removes the task for good. Only the task's owner or an admin may change it.",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: {
-				readOnlyHint: false,
-				destructiveHint: true,
-				idempotentHint: false,
-				openWorldHint: false,
-			},
+			annotations: WRITE_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {
@@ -110,21 +111,16 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 					return { action: "delete", task_id: id, message: `Deleted task "${existing.title}".` };
 				}
 				if (args.project_id !== undefined) await openProject(call, args.project_id);
-				const changes = {
-					...(args.project_id !== undefined ? { projectId: args.project_id } : {}),
-					...(args.title !== undefined ? { title: args.title } : {}),
-					...(args.description !== undefined ? { description: args.description } : {}),
-					...(args.status !== undefined ? { status: args.status } : {}),
-					...(args.assignee !== undefined ? { assignee: args.assignee } : {}),
-					...(args.task_order !== undefined ? { taskOrder: args.task_order } : {}),
-					...(args.feature !== undefined ? { feature: args.feature } : {}),
-					...(args.shared !== undefined ? { shared: args.shared } : {}),
-				};
-				if (Object.keys(changes).length === 0) {
-					throw new ToolRefusal(
-						"Nothing to update: pass at least one of title, description, status, assignee, task_order, feature, project_id, shared.",
-					);
-				}
+				const changes = changesOf({
+					projectId: args.project_id,
+					title: args.title,
+					description: args.description,
+					status: args.status,
+					assignee: args.assignee,
+					taskOrder: args.task_order,
+					feature: args.feature,
+					shared: args.shared,
+				});
 				const row = await updateTask(call.db, id, { ...changes, updatedAt: now });
 				if (!row) throw new ToolRefusal(`Task "${id}" was deleted meanwhile.`);
 				return {

@@ -5,19 +5,20 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { isHandle, newHandle, notFoundMessage } from "../../archon/handles";
-import { changeableProject } from "../../archon/project-access";
+import { newHandle, notFoundMessage } from "../../archon/handles";
+import { changeableProject, visibleVersion } from "../../archon/project-access";
 import { restoreSnapshot, snapshotOf } from "../../archon/snapshots";
-import { type ArchonCall, archonCall, required, ToolRefusal } from "../../archon/tool-call";
+import {
+	type ArchonCall,
+	archonCall,
+	required,
+	ToolRefusal,
+	WRITE_ANNOTATIONS,
+} from "../../archon/tool-call";
 import { toVersionView, VERSIONED_FIELDS, versionView } from "../../archon/views";
 import type { VersionedField } from "../../db/archon-schema";
 import type { ProjectRow } from "../../db/project-queries";
-import {
-	findVisibleVersion,
-	insertVersion,
-	listVersions,
-	type VersionRow,
-} from "../../db/version-queries";
+import { insertVersion, listVersions, type VersionRow } from "../../db/version-queries";
 import type { ToolContext } from "../tool-context";
 
 const input = z.object({
@@ -69,12 +70,7 @@ export function registerManageVersion(server: McpServer, context: ToolContext): 
 				"Snapshots or restores a field of a project: docs (all its documents), features or data. `create` writes the field's current value as the next immutable version (numbered 1, 2, 3… per field) and returns its handle (`ver_…`, valid until the project is permanently deleted). `restore` puts a version back — named by `version_id`, or by `field_name` + `version_number` — after first snapshotting the current value as a new version (`backup`), so nothing is lost; restoring docs replaces the project's documents, which get new handles. `project_id` is a project handle (`prj_…`) you may change (owner or admin). Snapshots hold at most 256 KiB.",
 			inputSchema: input,
 			outputSchema: output,
-			annotations: {
-				readOnlyHint: false,
-				destructiveHint: true,
-				idempotentHint: false,
-				openWorldHint: false,
-			},
+			annotations: WRITE_ANNOTATIONS,
 		},
 		(args) =>
 			archonCall(context, async (call) => {
@@ -144,10 +140,8 @@ async function versionToRestore(
 	args: z.infer<typeof input>,
 ): Promise<VersionRow> {
 	if (args.version_id !== undefined) {
-		const row = isHandle("version", args.version_id)
-			? await findVisibleVersion(call.db, call.viewer, args.version_id)
-			: undefined;
-		if (!row || row.projectId !== projectId) {
+		const row = await visibleVersion(call, args.version_id);
+		if (row.projectId !== projectId) {
 			throw new ToolRefusal(notFoundMessage("version", "version_id", args.version_id));
 		}
 		return row;
