@@ -6,7 +6,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { agentOf, ERAS, ok, refused, uniqueWord } from "./helpers/archon";
-import { createUser } from "./helpers/identity";
+import { requestRows } from "./helpers/d1";
+import { bearer, createUser, initializeAs, PUBLIC_MCP_URL } from "./helpers/identity";
+import { post, readResult, rpc, syncMirror } from "./helpers/mcp";
 
 /** A message with its handles blanked, to compare two "not found" answers. */
 function withoutHandles(message: string): string {
@@ -98,6 +100,9 @@ describe.each(ERAS)("projects (%s era)", (era) => {
 		});
 		expect(
 			await refused(member, "manage_project", { action: "update", project_id: id, title: "x" }),
+		).toContain("read-only");
+		expect(
+			await refused(member, "manage_task", { action: "create", project_id: id, title: "x" }),
 		).toContain("read-only");
 
 		const { project_id: hidden } = await ok(owner, "manage_project", {
@@ -234,5 +239,26 @@ describe("projects: pagination, validation and size bounds", () => {
 				data: { blob: "x".repeat(70_000) },
 			}),
 		).toMatch(/64|65536|data/);
+	});
+});
+
+describe("projects: tracking", () => {
+	it("logs Archon tool calls like any other request, a refusal as an error", async () => {
+		const user = await createUser();
+		const sessionId = await initializeAs(user.token);
+		for (const args of [{}, { project_id: "prj_AAAAAAAAAAAAAAAAAAAAAA" }]) {
+			const response = await post(rpc("tools/call", { name: "find_projects", arguments: args }), {
+				url: PUBLIC_MCP_URL,
+				session: sessionId,
+				headers: bearer(user.token),
+			});
+			await readResult(response);
+		}
+		await syncMirror(sessionId);
+		const calls = (await requestRows(sessionId)).filter((row) => row.method === "tools/call");
+		expect(calls.map((row) => [row.tool_name, row.status, row.user_id])).toEqual([
+			["find_projects", "success", user.id],
+			["find_projects", "error", user.id],
+		]);
 	});
 });

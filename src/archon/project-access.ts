@@ -22,9 +22,13 @@ export async function changeableProject(call: ArchonCall, id: string): Promise<P
 	return changeable(call, "Project", id, await visibleProject(call, id));
 }
 
-/** The project `id` names, if the caller may see it and it is not archived (to add to it). */
+/**
+ * The project `id` names, to add a task or document to: the caller may
+ * change it (a shared project is read-only to others, so no row of theirs
+ * lands in it unseen by its owner) and it is not archived.
+ */
 export async function openProject(call: ArchonCall, id: string): Promise<ProjectRow> {
-	const project = await visibleProject(call, id);
+	const project = await changeableProject(call, id);
 	if (project.archivedAt !== null) {
 		throw new ToolRefusal(
 			`Project "${id}" is archived: restore it with manage_project (update, archived: false) before adding to it.`,

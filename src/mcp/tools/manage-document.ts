@@ -68,7 +68,7 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 		{
 			title: "Manage a document",
 			description:
-				"Creates, updates or deletes a JSON document of a project. `create` needs `project_id` (a project handle, `prj_…`, of a project you can see that is not archived) and `title`, and returns the document's handle (`document_id`, `doc_…`), valid until the document or its project is permanently deleted. `update` changes only the fields you pass (`content` and `tags` are replaced whole). `delete` removes the document for good; snapshot a project's documents first with manage_version (field_name docs) to be able to restore them. Only the owner or an admin may change a document.",
+				"Creates, updates or deletes a JSON document of a project. `create` needs `project_id` (a project handle, `prj_…`, of a project you own, or any as an admin, that is not archived) and `title`, and returns the document's handle (`document_id`, `doc_…`), valid until the document or its project is permanently deleted. `update` changes only the fields you pass (`content` and `tags` are replaced whole). `delete` removes the document for good; snapshot a project's documents first with manage_version (field_name docs) to be able to restore them. Only the owner or an admin may change a document.",
 			inputSchema: input,
 			outputSchema: output,
 			annotations: WRITE_ANNOTATIONS,

@@ -71,7 +71,7 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 		{
 			title: "Manage a task",
 			description:
-				"Creates, updates or deletes an Archon task. `create` needs `project_id` (a project handle, `prj_…`, of a project you can see that is not archived) and `title`, and returns the task's handle (`task_id`, `tsk_…`), valid until the task or its project is permanently deleted. `update` changes only the fields you pass — typically `status` (todo → doing → review → done) or `assignee`. `delete` removes the task for good. Only the task's owner or an admin may change it.",
+				"Creates, updates or deletes an Archon task. `create` needs `project_id` (a project handle, `prj_…`, of a project you own, or any as an admin, that is not archived) and `title`, and returns the task's handle (`task_id`, `tsk_…`), valid until the task or its project is permanently deleted. `update` changes only the fields you pass — typically `status` (todo → doing → review → done) or `assignee`. `delete` removes the task for good. Only the task's owner or an admin may change it.",
 			inputSchema: input,
 			outputSchema: output,
 			annotations: WRITE_ANNOTATIONS,
