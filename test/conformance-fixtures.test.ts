@@ -17,7 +17,7 @@ import {
 } from "@modelcontextprotocol/sdk/types.js";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMcpServer } from "../src/mcp/server";
-import { initialize, post, readResult, rpc } from "./helpers/mcp";
+import { initialize, post, readResult, rpc, SERVER_TOOLS } from "./helpers/mcp";
 
 /** The fixture tools, as the conformance scenarios call them. */
 const FIXTURE_TOOLS = [
@@ -83,7 +83,7 @@ describe("conformance fixtures in a normal deployment", () => {
 
 		const tools = await readResult(await post(rpc("tools/list"), { session: sessionId }));
 		const names = ((tools.result?.tools ?? []) as Array<{ name: string }>).map((tool) => tool.name);
-		expect(names.sort()).toEqual(["health_check", "session_info"]);
+		expect(names.sort()).toEqual([...SERVER_TOOLS]);
 
 		for (const method of ["resources/list", "prompts/list", "completion/complete"]) {
 			const answer = await readResult(await post(rpc(method), { session: sessionId }));
@@ -103,7 +103,7 @@ describe("conformance fixtures in a normal deployment", () => {
 		open.push(client, server);
 		expect(client.getServerCapabilities()?.prompts).toBeUndefined();
 		const { tools } = await client.listTools();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(["health_check", "session_info"]);
+		expect(tools.map((tool) => tool.name).sort()).toEqual([...SERVER_TOOLS]);
 	});
 });
 
@@ -119,7 +119,7 @@ describe("conformance fixtures with CONFORMANCE=on", () => {
 		});
 		const { tools } = await client.listTools();
 		expect(tools.map((tool) => tool.name).sort()).toEqual(
-			["health_check", "session_info", ...FIXTURE_TOOLS].sort(),
+			[...SERVER_TOOLS, ...FIXTURE_TOOLS].sort(),
 		);
 		const { resources } = await client.listResources();
 		expect(resources.map((resource) => resource.uri).sort()).toEqual([

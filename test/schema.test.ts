@@ -1,6 +1,7 @@
 import { env } from "cloudflare:workers";
 import { getTableConfig, type SQLiteTable } from "drizzle-orm/sqlite-core";
 import { describe, expect, it } from "vitest";
+import { documents, projects, tasks, versions } from "../src/db/archon-schema";
 import { dashboardSessions } from "../src/db/dashboard-schema";
 import { apiTokens, oauthClientSettings, users } from "../src/db/identity-schema";
 import { mcpRequests, mcpSessions } from "../src/db/schema";
@@ -95,6 +96,10 @@ describe("Drizzle schema and SQL migrations", () => {
 		apiTokens,
 		oauthClientSettings,
 		dashboardSessions,
+		projects,
+		tasks,
+		documents,
+		versions,
 	]) {
 		const name = getTableConfig(table).name;
 		it(`agree on ${name}: columns, types, nullability, keys and indexes`, async () => {

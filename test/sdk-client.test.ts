@@ -6,7 +6,7 @@ import {
 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
 import { sessionRow } from "./helpers/d1";
-import { fetchWorker, MCP_URL, sessionStub, syncMirror } from "./helpers/mcp";
+import { fetchWorker, MCP_URL, SERVER_TOOLS, sessionStub, syncMirror } from "./helpers/mcp";
 
 /** An official SDK client whose HTTP goes to the Worker under test. */
 async function connectSdkClient(): Promise<{
@@ -29,7 +29,7 @@ describe("the official MCP TypeScript SDK client", () => {
 		expect(first.client.getServerVersion()?.name).toBe("archon-mcp-edge");
 
 		const { tools } = await first.client.listTools();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(["health_check", "session_info"]);
+		expect(tools.map((tool) => tool.name).sort()).toEqual([...SERVER_TOOLS]);
 		const result = await first.client.callTool({ name: "health_check", arguments: {} });
 		expect(result.isError).toBeFalsy();
 		expect(result.structuredContent).toMatchObject({ status: "healthy" });

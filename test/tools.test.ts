@@ -6,16 +6,30 @@ import {
 	readMessages,
 	readResult,
 	rpc,
+	SERVER_TOOLS,
 	structured,
 } from "./helpers/mcp";
 
 describe("tools", () => {
-	it("lists health_check and session_info", async () => {
+	it("lists every tool, each with an input and an output schema and annotations", async () => {
 		const { sessionId } = await initialize();
 		const answer = await readResult(await post(rpc("tools/list"), { session: sessionId }));
-		const tools = (answer.result?.tools ?? []) as Array<{ name: string }>;
+		const tools = (answer.result?.tools ?? []) as Array<{
+			name: string;
+			inputSchema?: unknown;
+			outputSchema?: unknown;
+			annotations?: Record<string, unknown>;
+		}>;
 		const names = tools.map((tool) => tool.name);
-		expect(names.sort()).toEqual(["health_check", "session_info"]);
+		expect(names.sort()).toEqual([...SERVER_TOOLS]);
+		for (const tool of tools.filter((t) => !["health_check", "session_info"].includes(t.name))) {
+			expect(tool.outputSchema, tool.name).toMatchObject({ type: "object" });
+			expect(tool.annotations, tool.name).toMatchObject({
+				readOnlyHint: expect.any(Boolean),
+				idempotentHint: expect.any(Boolean),
+			});
+			if (!tool.annotations?.readOnlyHint) expect(tool.annotations?.destructiveHint).toBe(true);
+		}
 	});
 
 	it("health_check reports status, version, uptime and D1", async () => {

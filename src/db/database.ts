@@ -5,11 +5,12 @@
 import { is } from "drizzle-orm";
 import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
 import { SQLiteTable } from "drizzle-orm/sqlite-core";
+import * as archonSchema from "./archon-schema";
 import * as dashboardSchema from "./dashboard-schema";
 import * as identitySchema from "./identity-schema";
 import * as mirrorSchema from "./schema";
 
-const schema = { ...mirrorSchema, ...identitySchema, ...dashboardSchema };
+const schema = { ...mirrorSchema, ...identitySchema, ...dashboardSchema, ...archonSchema };
 
 /** The typed database of this server. */
 export type Database = DrizzleD1Database<typeof schema>;

@@ -12,7 +12,16 @@ import {
 } from "./conformance";
 import { requestStateCodec } from "./request-state";
 import type { ToolContext } from "./tool-context";
+import { registerFindDocuments } from "./tools/find-documents";
+import { registerFindProjects } from "./tools/find-projects";
+import { registerFindTasks } from "./tools/find-tasks";
+import { registerFindVersions } from "./tools/find-versions";
+import { registerGetProjectFeatures } from "./tools/get-project-features";
 import { registerHealthCheck } from "./tools/health-check";
+import { registerManageDocument } from "./tools/manage-document";
+import { registerManageProject } from "./tools/manage-project";
+import { registerManageTask } from "./tools/manage-task";
+import { registerManageVersion } from "./tools/manage-version";
 import { registerSessionInfo } from "./tools/session-info";
 
 /**
@@ -31,7 +40,19 @@ const CACHE_HINTS: ServerOptions["cacheHints"] = {
 };
 
 /** The tools every session offers, one registration function per file in `tools/`. */
-const TOOLS = [registerHealthCheck, registerSessionInfo] as const;
+const TOOLS = [
+	registerHealthCheck,
+	registerSessionInfo,
+	registerFindProjects,
+	registerManageProject,
+	registerGetProjectFeatures,
+	registerFindTasks,
+	registerManageTask,
+	registerFindDocuments,
+	registerManageDocument,
+	registerFindVersions,
+	registerManageVersion,
+] as const;
 
 /** Where a legacy session keeps its `resources/subscribe` subscriptions (its stored record). */
 export interface ResourceSubscriptions {
@@ -53,7 +74,7 @@ export function createMcpServer(context: ToolContext, options: McpServerOptions 
 		{
 			capabilities: { tools: {}, logging: {}, ...(fixtures ? CONFORMANCE_CAPABILITIES : {}) },
 			instructions:
-				"Archon MCP server. Call health_check to see server status and session_info to see how the server identifies you.",
+				"Archon MCP server: a command center for coding agents. Find or create a project (find_projects, manage_project), then track its work as tasks (find_tasks, manage_task: todo → doing → review → done) keep its JSON documents (find_documents, manage_document) and snapshot or restore its docs, features and data (find_versions, manage_version). Ids are opaque handles (prj_…, tsk_…, doc_…, ver_…) that only you — or everyone, when shared — can use. Call health_check for server status and session_info to see how the server identifies you.",
 			cacheHints: CACHE_HINTS,
 			// Tampered, expired or another user's requestState is refused with -32602 (src/mcp/request-state.ts).
 			requestState: { verify: requestStateCodec(context.env).verify },

@@ -6,6 +6,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MCPClient } from "../../src/client/index";
+import { SERVER_TOOLS } from "../helpers/mcp";
 import {
 	MCP_URL,
 	mirroredRow,
@@ -229,7 +230,7 @@ describe("tool results", () => {
 	it("lists the server's tools", async () => {
 		const client = testClient(new RecordingFetch());
 		const tools = await client.listTools();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(["health_check", "session_info"]);
+		expect(tools.map((tool) => tool.name).sort()).toEqual([...SERVER_TOOLS]);
 		await client.close();
 	});
 });

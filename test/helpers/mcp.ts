@@ -10,6 +10,21 @@ export const MCP_URL = "http://localhost/mcp";
 /** The protocol revision tests speak unless they say otherwise. */
 export const PROTOCOL_VERSION = "2025-11-25";
 
+/** Every tool the server offers (without the conformance fixtures), sorted by name. */
+export const SERVER_TOOLS = [
+	"find_documents",
+	"find_projects",
+	"find_tasks",
+	"find_versions",
+	"get_project_features",
+	"health_check",
+	"manage_document",
+	"manage_project",
+	"manage_task",
+	"manage_version",
+	"session_info",
+] as const;
+
 /** Headers every well-formed POST carries. */
 export const POST_HEADERS = {
 	"content-type": "application/json",
