@@ -10,8 +10,12 @@ import { fetchWorker } from "./helpers/mcp";
 
 const DASHBOARD = `${PUBLIC_ORIGIN}/dashboard`;
 
-/** A browser's cookie jar for the dashboard. */
-class Browser {
+/**
+ * A cookie-keeping HTTP client of the dashboard. It is not a browser and does
+ * not pretend to be one: it sends no `Origin` unless a test names one to check
+ * the guard's refusal (a browser's real requests are `npm run test:browser`'s).
+ */
+class CookieClient {
 	readonly cookies = new Map<string, string>();
 
 	async get(url: string): Promise<Response> {
@@ -23,7 +27,7 @@ class Browser {
 	async post(
 		url: string,
 		fields: Record<string, string>,
-		origin = PUBLIC_ORIGIN,
+		origin?: string,
 	): Promise<Response> {
 		return this.#keep(
 			await fetchWorker(url, {
@@ -31,7 +35,7 @@ class Browser {
 				redirect: "manual",
 				headers: {
 					cookie: this.cookie(),
-					origin,
+					...(origin === undefined ? {} : { origin }),
 					"content-type": "application/x-www-form-urlencoded",
 				},
 				body: new URLSearchParams(fields),
@@ -55,14 +59,14 @@ class Browser {
 }
 
 /** Opens the sign-in form and returns its CSRF token. */
-async function openSignIn(browser: Browser): Promise<string> {
+async function openSignIn(browser: CookieClient): Promise<string> {
 	const form = await browser.get(`${DASHBOARD}/sign-in`);
 	expect(form.status).toBe(200);
 	return /name="csrf" value="([^"]+)"/.exec(await form.text())?.[1] ?? "";
 }
 
 /** Signs in with a password and returns the signed-in page's CSRF token. */
-async function signIn(browser: Browser, user: TestUser): Promise<string> {
+async function signIn(browser: CookieClient, user: TestUser): Promise<string> {
 	const csrf = await openSignIn(browser);
 	const done = await browser.post(`${DASHBOARD}/sign-in`, {
 		csrf,
@@ -78,7 +82,7 @@ async function signIn(browser: Browser, user: TestUser): Promise<string> {
 
 describe("dashboard sign-in", () => {
 	it("sends a visitor without a sign-in to the form, whose cookie is HttpOnly, Secure, SameSite=Strict", async () => {
-		const browser = new Browser();
+		const browser = new CookieClient();
 		const page = await browser.get(DASHBOARD);
 		expect(page.status).toBe(303);
 		expect(page.headers.get("location")).toBe("/dashboard/sign-in");
@@ -93,7 +97,7 @@ describe("dashboard sign-in", () => {
 
 	it("signs in with a password into a session cookie and shows the page with the user's CSRF token", async () => {
 		const user = await createUser({ role: "admin" });
-		const browser = new Browser();
+		const browser = new CookieClient();
 		const csrf = await signIn(browser, user);
 		expect(csrf).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		expect(browser.cookies.has("__Host-archon-dashboard")).toBe(true);
@@ -106,7 +110,7 @@ describe("dashboard sign-in", () => {
 
 	it("signs in with an API token too; a wrong password shows the form again with 401", async () => {
 		const user = await createUser();
-		const browser = new Browser();
+		const browser = new CookieClient();
 		let csrf = await openSignIn(browser);
 		const wrong = await browser.post(`${DASHBOARD}/sign-in`, {
 			csrf,
@@ -125,10 +129,10 @@ describe("dashboard sign-in", () => {
 	it("refuses a sign-in form without its CSRF token, with another cookie, or from another origin", async () => {
 		const user = await createUser();
 		const credentials = { email: user.email, password: user.password };
-		const browser = new Browser();
+		const browser = new CookieClient();
 		const csrf = await openSignIn(browser);
 		expect((await browser.post(`${DASHBOARD}/sign-in`, credentials)).status).toBe(403);
-		const stranger = new Browser();
+		const stranger = new CookieClient();
 		await openSignIn(stranger);
 		expect((await stranger.post(`${DASHBOARD}/sign-in`, { ...credentials, csrf })).status).toBe(
 			403,
@@ -146,7 +150,7 @@ describe("dashboard sign-in", () => {
 describe("dashboard and the metrics API", () => {
 	it("admits the cookie on the metrics API only with the sign-in's CSRF header", async () => {
 		const user = await createUser();
-		const browser = new Browser();
+		const browser = new CookieClient();
 		const csrf = await signIn(browser, user);
 		const url = `${PUBLIC_ORIGIN}/api/metrics/overview`;
 		const withHeader = await fetchWorker(url, {
@@ -164,7 +168,7 @@ describe("dashboard and the metrics API", () => {
 
 	it("signs out with the page's token: the cookie is cleared and stops working", async () => {
 		const user = await createUser();
-		const browser = new Browser();
+		const browser = new CookieClient();
 		const csrf = await signIn(browser, user);
 		const cookie = browser.cookie();
 		expect((await browser.post(`${DASHBOARD}/sign-out`, { csrf: "wrong" })).status).toBe(403);
