@@ -24,11 +24,7 @@ class CookieClient {
 		);
 	}
 
-	async post(
-		url: string,
-		fields: Record<string, string>,
-		origin?: string,
-	): Promise<Response> {
+	async post(url: string, fields: Record<string, string>, origin?: string): Promise<Response> {
 		return this.#keep(
 			await fetchWorker(url, {
 				method: "POST",
