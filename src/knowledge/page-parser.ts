@@ -111,6 +111,7 @@ function parseMarkdown(
 	let body: Line[] = [];
 	let headingLine: Line | undefined;
 	let paragraph = "";
+	let paragraphOpen = false;
 	let fence:
 		| { marker: string; language: string; summary: string; start: Line; code: string[] }
 		| undefined;
@@ -136,6 +137,9 @@ function parseMarkdown(
 					charStart: fence.start.offset,
 				});
 				fence = undefined;
+				// The paragraph above one block does not describe the next.
+				paragraph = "";
+				paragraphOpen = false;
 			} else {
 				fence.code.push(line.text);
 			}
@@ -164,11 +168,16 @@ function parseMarkdown(
 			headings.push({ level, text: (heading[2] ?? "").trim() });
 			headingLine = line;
 			paragraph = "";
+			paragraphOpen = false;
 			continue;
 		}
 		body.push(line);
-		if (line.text.trim() === "") paragraph = "";
-		else paragraph = paragraph ? `${paragraph} ${line.text.trim()}` : line.text.trim();
+		// A blank line ends the paragraph but keeps it: a fence after it is still "below" it.
+		if (line.text.trim() === "") paragraphOpen = false;
+		else {
+			paragraph = paragraphOpen ? `${paragraph} ${line.text.trim()}` : line.text.trim();
+			paragraphOpen = true;
+		}
 	}
 	if (fence) {
 		// CommonMark: an unclosed fence runs to the end of the document.
