@@ -45,6 +45,7 @@ async function admin(argv: string[], options: RunOptions = {}): Promise<Run> {
 		openFile: () => {
 			throw new Error("no files in these tests");
 		},
+		listFiles: async () => [],
 	};
 	run.code = await runAdmin(argv, () => context, {
 		out: (text) => {

@@ -36,6 +36,7 @@ async function admin(argv: string[], files: Record<string, string> = {}) {
 			if (text === undefined) throw new Error(`no file ${path}`);
 			return new Response(text).body as ReadableStream<Uint8Array>;
 		},
+		listFiles: async () => [],
 	};
 	run.code = await runAdmin(argv, () => context, {
 		out: (text) => {
