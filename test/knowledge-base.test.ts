@@ -394,6 +394,33 @@ describe.each(ERAS)("rag tools (%s era)", (era) => {
 	});
 });
 
+describe("rag tools: declarations", () => {
+	it("lists the five rag tools with input and output schemas, read-only annotations and a description", async () => {
+		const response = await postModern("tools/list", {});
+		const tools = ((await readResult(response)).result as { tools: Array<Record<string, unknown>> })
+			.tools;
+		const rag = tools.filter((tool) => (tool.name as string).startsWith("rag_"));
+		expect(rag.map((tool) => tool.name).sort()).toEqual([
+			"rag_get_available_sources",
+			"rag_list_pages_for_source",
+			"rag_read_full_page",
+			"rag_search_code_examples",
+			"rag_search_knowledge_base",
+		]);
+		for (const tool of rag) {
+			expect(tool.inputSchema, tool.name as string).toMatchObject({ type: "object" });
+			expect(tool.outputSchema, tool.name as string).toMatchObject({ type: "object" });
+			expect(tool.annotations).toEqual({
+				readOnlyHint: true,
+				destructiveHint: false,
+				idempotentHint: true,
+				openWorldHint: false,
+			});
+			expect((tool.description as string).length).toBeGreaterThan(200);
+		}
+	});
+});
+
 describe("rag tools: validation, handles and size bounds", () => {
 	it("refuses bad arguments with a clear message and a query FTS5 would choke on is just words", async () => {
 		const agent = await agentOf(await createUser(), "legacy");
