@@ -62,11 +62,13 @@ export const kbPages = sqliteTable(
 	(table) => [uniqueIndex("idx_kb_pages_source_url").on(table.sourceId, table.url)],
 );
 
-/** A piece of a page under one heading: what full-text search ranks. */
-export const kbSections = sqliteTable(
-	"kb_sections",
-	{
-		/** The FTS5 rowid of the section. */
+/**
+ * The columns of a piece cut from a page (a section or a code example): its
+ * integer id is the rowid its FTS5 index refers to.
+ */
+function pagePiece() {
+	return {
+		/** The FTS5 rowid of the piece. */
 		id: integer("id").primaryKey({ autoIncrement: true }),
 		pageId: text("page_id")
 			.notNull()
@@ -74,11 +76,19 @@ export const kbSections = sqliteTable(
 		sourceId: text("source_id").notNull(),
 		/** 0, 1, 2 … in page order. */
 		position: integer("position").notNull(),
+		/** Where the piece starts in the page content, in characters (for `rag_read_full_page`). */
+		charStart: integer("char_start").notNull(),
+	};
+}
+
+/** A piece of a page under one heading: what full-text search ranks. */
+export const kbSections = sqliteTable(
+	"kb_sections",
+	{
+		...pagePiece(),
 		/** The page title and the headings above the section, joined with " › ". */
 		heading: text("heading").notNull(),
 		content: text("content").notNull(),
-		/** Where the section starts in the page content, in characters (for `rag_read_full_page`). */
-		charStart: integer("char_start").notNull(),
 	},
 	(table) => [index("idx_kb_sections_page").on(table.pageId, table.position)],
 );
@@ -87,19 +97,12 @@ export const kbSections = sqliteTable(
 export const kbCodeExamples = sqliteTable(
 	"kb_code_examples",
 	{
-		/** The FTS5 rowid of the example. */
-		id: integer("id").primaryKey({ autoIncrement: true }),
-		pageId: text("page_id")
-			.notNull()
-			.references(() => kbPages.id, { onDelete: "cascade" }),
-		sourceId: text("source_id").notNull(),
-		position: integer("position").notNull(),
+		...pagePiece(),
 		/** The first word of the fence's info string, lowercased; "" when the fence names none. */
 		language: text("language").notNull(),
 		code: text("code").notNull(),
 		/** The heading path and the paragraph before the block. */
 		summary: text("summary").notNull(),
-		charStart: integer("char_start").notNull(),
 	},
 	(table) => [
 		index("idx_kb_code_examples_page").on(table.pageId, table.position),

@@ -65,31 +65,22 @@ export class Fts5Search implements KnowledgeSearch {
 		filter: SearchFilter,
 		window: SearchWindow,
 	): Promise<readonly SectionHit[]> {
-		const match = matchExpression(query);
-		if (match === undefined) return [];
-		const { results } = await this.#db
-			.prepare(
-				`SELECT s.page_id, s.source_id, src.name AS source_name, p.url, p.title, s.heading, s.char_start,
-					snippet(kb_sections_fts, 1, ?5, ?6, '…', ${SNIPPET_TOKENS}) AS snippet,
-					substr(s.content, 1, ${RESULT_CONTENT_CHARS}) AS content, length(s.content) AS content_chars,
-					bm25(kb_sections_fts, ${SECTION_WEIGHTS}) AS rank
-				FROM kb_sections_fts
-				JOIN kb_sections s ON s.id = kb_sections_fts.rowid
-				JOIN kb_pages p ON p.id = s.page_id
-				JOIN kb_sources src ON src.id = s.source_id
-				WHERE kb_sections_fts MATCH ?1 AND (?2 IS NULL OR s.source_id = ?2)
-				ORDER BY rank, s.id
-				LIMIT ?3 OFFSET ?4`,
-			)
-			.bind(
-				match,
-				filter.sourceId ?? null,
-				window.limit,
-				window.offset,
-				HIGHLIGHT_OPEN,
-				HIGHLIGHT_CLOSE,
-			)
-			.all<SectionRow>();
+		const results = await this.#rows<SectionRow>(
+			query,
+			filter,
+			window,
+			`SELECT s.page_id, s.source_id, src.name AS source_name, p.url, p.title, s.heading, s.char_start,
+				snippet(kb_sections_fts, 1, ?5, ?6, '…', ${SNIPPET_TOKENS}) AS snippet,
+				substr(s.content, 1, ${RESULT_CONTENT_CHARS}) AS content, length(s.content) AS content_chars,
+				bm25(kb_sections_fts, ${SECTION_WEIGHTS}) AS rank
+			FROM kb_sections_fts
+			JOIN kb_sections s ON s.id = kb_sections_fts.rowid
+			JOIN kb_pages p ON p.id = s.page_id
+			JOIN kb_sources src ON src.id = s.source_id
+			WHERE kb_sections_fts MATCH ?1 AND (?2 IS NULL OR s.source_id = ?2)
+			ORDER BY rank, s.id
+			LIMIT ?3 OFFSET ?4`,
+		);
 		return results.map((row) => ({
 			...place(row),
 			heading: row.heading,
@@ -104,34 +95,25 @@ export class Fts5Search implements KnowledgeSearch {
 		filter: SearchFilter,
 		window: SearchWindow,
 	): Promise<readonly CodeHit[]> {
-		const match = matchExpression(query);
-		if (match === undefined) return [];
-		const { results } = await this.#db
-			.prepare(
-				`SELECT e.page_id, e.source_id, src.name AS source_name, p.url, p.title, e.char_start,
-					e.language, e.summary,
-					snippet(kb_code_examples_fts, -1, ?5, ?6, '…', ${SNIPPET_TOKENS}) AS snippet,
-					substr(e.code, 1, ${RESULT_CODE_CHARS}) AS code, length(e.code) AS code_chars,
-					bm25(kb_code_examples_fts, ${CODE_WEIGHTS}) AS rank
-				FROM kb_code_examples_fts
-				JOIN kb_code_examples e ON e.id = kb_code_examples_fts.rowid
-				JOIN kb_pages p ON p.id = e.page_id
-				JOIN kb_sources src ON src.id = e.source_id
-				WHERE kb_code_examples_fts MATCH ?1 AND (?2 IS NULL OR e.source_id = ?2)
-					AND (?7 IS NULL OR e.language = ?7)
-				ORDER BY rank, e.id
-				LIMIT ?3 OFFSET ?4`,
-			)
-			.bind(
-				match,
-				filter.sourceId ?? null,
-				window.limit,
-				window.offset,
-				HIGHLIGHT_OPEN,
-				HIGHLIGHT_CLOSE,
-				filter.language ?? null,
-			)
-			.all<CodeRow>();
+		const results = await this.#rows<CodeRow>(
+			query,
+			filter,
+			window,
+			`SELECT e.page_id, e.source_id, src.name AS source_name, p.url, p.title, e.char_start,
+				e.language, e.summary,
+				snippet(kb_code_examples_fts, -1, ?5, ?6, '…', ${SNIPPET_TOKENS}) AS snippet,
+				substr(e.code, 1, ${RESULT_CODE_CHARS}) AS code, length(e.code) AS code_chars,
+				bm25(kb_code_examples_fts, ${CODE_WEIGHTS}) AS rank
+			FROM kb_code_examples_fts
+			JOIN kb_code_examples e ON e.id = kb_code_examples_fts.rowid
+			JOIN kb_pages p ON p.id = e.page_id
+			JOIN kb_sources src ON src.id = e.source_id
+			WHERE kb_code_examples_fts MATCH ?1 AND (?2 IS NULL OR e.source_id = ?2)
+				AND (?7 IS NULL OR e.language = ?7)
+			ORDER BY rank, e.id
+			LIMIT ?3 OFFSET ?4`,
+			filter.language ?? null,
+		);
 		return results.map((row) => ({
 			...place(row),
 			language: row.language,
@@ -140,6 +122,35 @@ export class Fts5Search implements KnowledgeSearch {
 			code: row.code,
 			codeChars: row.code_chars,
 		}));
+	}
+
+	/**
+	 * The rows of `sql` for `query`, with its parameters bound in the order
+	 * both queries number them: ?1 the MATCH expression, ?2 the source (or
+	 * NULL), ?3 and ?4 the window, ?5 and ?6 the highlight markers, then `extra`.
+	 */
+	async #rows<T>(
+		query: string,
+		filter: SearchFilter,
+		window: SearchWindow,
+		sql: string,
+		...extra: (string | null)[]
+	): Promise<T[]> {
+		const match = matchExpression(query);
+		if (match === undefined) return [];
+		const { results } = await this.#db
+			.prepare(sql)
+			.bind(
+				match,
+				filter.sourceId ?? null,
+				window.limit,
+				window.offset,
+				HIGHLIGHT_OPEN,
+				HIGHLIGHT_CLOSE,
+				...extra,
+			)
+			.all<T>();
+		return results;
 	}
 }
 

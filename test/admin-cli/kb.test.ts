@@ -6,8 +6,7 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AdminContext } from "../../scripts/admin/command-types.ts";
-import { runAdmin } from "../../scripts/admin/run-admin.ts";
+import { inMemoryFiles, runAdminWith } from "../helpers/admin-cli";
 import { uniqueWord } from "../helpers/archon";
 import { createUser, PUBLIC_ORIGIN } from "../helpers/identity";
 import { KB_FIXTURES } from "../helpers/kb";
@@ -21,46 +20,19 @@ const FILES: Record<string, string> = {
 
 /** Runs the admin command with `FILES` on disk and the Worker behind `fetch`. */
 async function admin(argv: string[]) {
-	const run = { code: -1, out: "", err: "", requests: [] as Request[] };
-	const context: AdminContext = {
+	const requests: Request[] = [];
+	const run = await runAdminWith(argv, {
 		d1: async () => {
 			throw new Error("kb ingest must not touch D1 directly");
 		},
-		target: { remote: false, persistTo: undefined },
 		fetch: async (input, init) => {
 			const request = new Request(input, init);
-			run.requests.push(request.clone());
+			requests.push(request.clone());
 			return fetchWorker(request.url, request);
 		},
-		now: Date.now,
-		newId: () => crypto.randomUUID(),
-		readStdin: async () => "",
-		adminTokenFromEnv: undefined,
-		write: (text) => {
-			run.out += text;
-		},
-		openFile: (path) => {
-			const text = FILES[path];
-			if (text === undefined) throw new Error(`no file ${path}`);
-			return new Response(text).body as ReadableStream<Uint8Array>;
-		},
-		listFiles: async (path) =>
-			Object.keys(FILES)
-				.filter((name) => name === path || name.startsWith(`${path}/`))
-				.map((name) => ({
-					path: name,
-					name: name === path ? name.slice(name.lastIndexOf("/") + 1) : name.slice(path.length + 1),
-				})),
-	};
-	run.code = await runAdmin(argv, () => context, {
-		out: (text) => {
-			run.out += `${text}\n`;
-		},
-		err: (text) => {
-			run.err += `${text}\n`;
-		},
+		...inMemoryFiles(FILES),
 	});
-	return run;
+	return { ...run, requests };
 }
 
 describe("admin: kb ingest", () => {

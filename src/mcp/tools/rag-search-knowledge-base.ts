@@ -4,27 +4,11 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { pageOf, pageOutput } from "../../archon/pagination";
 import { archonCall, READ_ANNOTATIONS } from "../../archon/tool-call";
-import { cursorInput, matchCount, searchQuery, sourceIdInput } from "../../knowledge/kb-inputs";
 import { sectionHitView, toSectionHitView } from "../../knowledge/kb-views";
 import { knowledgeSearchOf } from "../../knowledge/knowledge-search";
-import { searchRequest } from "../../knowledge/search-request";
+import { searchInput, searchOutput, searchPage } from "../../knowledge/search-request";
 import type { ToolContext } from "../tool-context";
-
-const input = z.object({
-	query: searchQuery,
-	source_id: sourceIdInput.optional(),
-	match_count: matchCount,
-	cursor: cursorInput,
-});
-
-const output = z.object({
-	query: z.string(),
-	results: z.array(sectionHitView).describe("Best match first."),
-	count: z.number().int(),
-	pagination: pageOutput,
-});
 
 /** Registers `rag_search_knowledge_base` on `server`. */
 export function registerRagSearchKnowledgeBase(server: McpServer, context: ToolContext): void {
@@ -34,25 +18,19 @@ export function registerRagSearchKnowledgeBase(server: McpServer, context: ToolC
 			title: "Search the knowledge base",
 			description:
 				"Full-text search (BM25 ranking, with stemming) over the sections of the knowledge base's pages: documentation ingested by an admin. Returns the best matching sections first, each with its page (`page_id`, `url`, `title`), heading path, a snippet with the matched words between « and », and the section text (cut to 1 200 characters). Use short keyword queries (2 to 6 words); `source_id` (from rag_get_available_sources) limits the search to one source. For code, prefer rag_search_code_examples. Read a whole page with rag_read_full_page (`offset`: a hit's `char_start`). `match_count` results per call (default 5, at most 20); pass `next_cursor` back as `cursor` for more.",
-			inputSchema: input,
-			outputSchema: output,
+			inputSchema: z.object(searchInput),
+			outputSchema: searchOutput(sectionHitView),
 			annotations: READ_ANNOTATIONS,
 		},
 		(args) =>
-			archonCall(context, async (call) => {
-				const { sourceId, page: request } = await searchRequest(call, args);
-				const hits = await knowledgeSearchOf(context.env).searchSections(
-					args.query,
-					{ sourceId },
-					{ limit: request.perPage + 1, offset: request.offset },
-				);
-				const { items, page } = pageOf(hits, request);
-				return {
-					query: args.query,
-					results: items.map(toSectionHitView),
-					count: items.length,
-					pagination: page,
-				};
-			}),
+			archonCall(context, (call) =>
+				searchPage(
+					call,
+					args,
+					(sourceId, window) =>
+						knowledgeSearchOf(context.env).searchSections(args.query, { sourceId }, window),
+					toSectionHitView,
+				),
+			),
 	);
 }
