@@ -505,7 +505,8 @@ describe("rag tools: validation, handles and size bounds", () => {
 		const agent = await agentOf(await createUser(), "modern");
 		const word = uniqueWord("huge");
 		const paragraph = `${word} ${"lorem ipsum dolor sit amet ".repeat(40)}\n\n`;
-		const content = `# Huge\n\n${paragraph.repeat(60)}\`\`\`js\n// ${word}\n${"let x = 1;\n".repeat(600)}\`\`\`\n`;
+		const longHeading = `## Long ${word} ${"heading ".repeat(500)}\n\n${word} ${"y".repeat(5000)}\n\n`;
+		const content = `# Huge\n\n${paragraph.repeat(60)}${longHeading}\`\`\`js\n// ${word}\n${"let x = 1;\n".repeat(600)}\`\`\`\n`;
 		const { source } = await ingestAs(admin.token, uniqueWord("bounds"), [
 			{ path: "huge.md", content },
 		]);
@@ -518,8 +519,10 @@ describe("rag tools: validation, handles and size bounds", () => {
 		expect(hits.length).toBeGreaterThan(1);
 		for (const hit of hits) {
 			expect(hit.content.length).toBeLessThanOrEqual(1200);
-			expect(hit.snippet.length).toBeLessThan(1000);
+			expect(hit.snippet.length).toBeLessThanOrEqual(600);
+			expect(hit.heading.length).toBeLessThanOrEqual(500);
 		}
+		expect(hits.some((hit) => hit.heading.startsWith(`Huge › Long ${word}`))).toBe(true);
 		expect(hits.some((hit) => hit.content_truncated)).toBe(true);
 		const code = (
 			await ok(agent, "rag_search_code_examples", { query: word, source_id: source.source_id })

@@ -7,6 +7,7 @@
  * words (runs of letters and digits), each quoted as a string, and the
  * words are OR-ed, so BM25 ranks pages with more (and rarer) words higher.
  */
+import { clip } from "../archon/limits";
 import type {
 	CodeHit,
 	KnowledgeSearch,
@@ -18,6 +19,7 @@ import {
 	HIGHLIGHT_CLOSE,
 	HIGHLIGHT_OPEN,
 	MAX_QUERY_TERMS,
+	MAX_SNIPPET_CHARS,
 	RESULT_CODE_CHARS,
 	RESULT_CONTENT_CHARS,
 	SNIPPET_TOKENS,
@@ -84,7 +86,7 @@ export class Fts5Search implements KnowledgeSearch {
 		return results.map((row) => ({
 			...place(row),
 			heading: row.heading,
-			snippet: row.snippet,
+			snippet: clip(row.snippet, MAX_SNIPPET_CHARS),
 			content: row.content,
 			contentChars: row.content_chars,
 		}));
@@ -118,7 +120,7 @@ export class Fts5Search implements KnowledgeSearch {
 			...place(row),
 			language: row.language,
 			summary: row.summary,
-			snippet: row.snippet,
+			snippet: clip(row.snippet, MAX_SNIPPET_CHARS),
 			code: row.code,
 			codeChars: row.code_chars,
 		}));

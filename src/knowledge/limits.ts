@@ -26,6 +26,12 @@ export const MAX_TITLE_CHARS = 200;
 /** Longest section, in characters: a longer one is cut at paragraph boundaries. */
 export const MAX_SECTION_CHARS = 4_000;
 
+/** Longest heading path of a section, in characters (a Markdown heading line has no bound of its own). */
+export const MAX_HEADING_CHARS = 500;
+
+/** Longest snippet, in characters: one FTS5 token may be as long as its line. */
+export const MAX_SNIPPET_CHARS = 600;
+
 /** Longest code example summary, in characters. */
 export const MAX_SUMMARY_CHARS = 500;
 

@@ -10,7 +10,7 @@
  * least as long; an unclosed fence runs to the end). Setext headings and
  * indented code are plain text to this parser.
  */
-import { MAX_SECTION_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS } from "./limits";
+import { MAX_HEADING_CHARS, MAX_SECTION_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS } from "./limits";
 
 /** How a document's text is read. */
 export type DocumentFormat = "markdown" | "text";
@@ -241,7 +241,10 @@ function cutSection(
 function headingPath(title: string, headings: readonly string[]): string {
 	// A page's own level-1 heading is usually its title: say it once.
 	const rest = headings[0] === title ? headings.slice(1) : headings;
-	return [title, ...rest.filter((text) => text !== "")].join(HEADING_SEPARATOR);
+	return clip(
+		[title, ...rest.filter((text) => text !== "")].join(HEADING_SEPARATOR),
+		MAX_HEADING_CHARS,
+	);
 }
 
 function closesFence(text: string, marker: string): boolean {
