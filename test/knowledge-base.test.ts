@@ -188,6 +188,7 @@ describe("knowledge base ingest (admin API)", () => {
 				/content/,
 			],
 			[{ source: "ok", documents: [{ path: "a.md" }] }, 400, /content/],
+			[" ".repeat(8 * 1024 * 1024 + 1), 413, /Payload Too Large/],
 		];
 		for (const [body, status, message, headers] of cases) {
 			const response = await postIngest(body, admin.token, headers);
