@@ -206,6 +206,23 @@ describe("projects: pagination, validation and size bounds", () => {
 		expect(await refused(agent, "manage_project", { action: "update" })).toContain(
 			"project_id is required",
 		);
+		const { project_id: id } = await ok(agent, "manage_project", { action: "create", title: "p" });
+		expect(await refused(agent, "manage_project", { action: "update", project_id: id })).toContain(
+			"Nothing to update",
+		);
+		expect(
+			await refused(agent, "manage_project", {
+				action: "update",
+				project_id: id,
+				features: Array.from({ length: 101 }, (_, i) => `f${i}`),
+			}),
+		).toMatch(/features/);
+		expect(await refused(agent, "get_project_features", {})).toMatch(/project_id/);
+		expect(await refused(agent, "find_projects", { query: "q".repeat(201) })).toMatch(/query/);
+		const row = await env.DB.prepare("SELECT features FROM archon_projects WHERE id = ?")
+			.bind(id)
+			.first<{ features: string }>();
+		expect(row?.features).toBe("[]");
 	});
 
 	it("bounds descriptions and data: 20 000 characters stored, 500 in lists, more refused", async () => {
