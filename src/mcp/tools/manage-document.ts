@@ -3,19 +3,33 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { newHandle } from "../../archon/handles";
 import { boundedJson, MAX_FEATURE_CHARS, titleSchema } from "../../archon/limits";
-import { changeableDocument, openProject } from "../../archon/project-access";
 import {
-	archonCall,
-	changesOf,
-	required,
-	ToolRefusal,
-	WRITE_ANNOTATIONS,
-} from "../../archon/tool-call";
+	createdResult,
+	deletedResult,
+	type ManagedRows,
+	newRowInProject,
+	targetRow,
+	updatedResult,
+} from "../../archon/managed-rows";
+import { changeableDocument } from "../../archon/project-access";
+import { archonCall, changesOf, WRITE_ANNOTATIONS } from "../../archon/tool-call";
 import { documentView, toDocumentView } from "../../archon/views";
-import { deleteDocument, insertDocument, updateDocument } from "../../db/document-queries";
+import {
+	type DocumentRow,
+	deleteDocument,
+	insertDocument,
+	updateDocument,
+} from "../../db/document-queries";
 import type { ToolContext } from "../tool-context";
+
+/** Documents as `manage_document` changes them. */
+const DOCUMENTS: ManagedRows<DocumentRow, Parameters<typeof updateDocument>[2]> = {
+	kind: "document",
+	changeable: changeableDocument,
+	update: updateDocument,
+	view: (row, userId) => toDocumentView(row, userId, "full"),
+};
 
 /** Most tags of a document. */
 const MAX_TAGS = 20;
@@ -75,39 +89,19 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 		},
 		(args) =>
 			archonCall(context, async (call) => {
-				const { viewer, now } = call;
 				if (args.action === "create") {
-					const projectId = required(args.project_id, "project_id", "create a document");
-					const title = required(args.title, "title", "create a document");
-					await openProject(call, projectId);
 					const row = await insertDocument(call.db, {
-						id: newHandle("document"),
-						projectId,
-						userId: viewer.userId,
-						shared: args.shared ?? false,
-						title,
+						...(await newRowInProject(call, "document", args)),
 						documentType: args.document_type ?? "note",
 						content: JSON.stringify(args.content ?? {}),
 						tags: JSON.stringify(args.tags ?? []),
-						createdAt: now,
-						updatedAt: now,
 					});
-					return {
-						action: "create",
-						document: toDocumentView(row, viewer.userId, "full"),
-						document_id: row.id,
-						message: `Created document "${row.title}".`,
-					};
+					return createdResult(call, DOCUMENTS, row);
 				}
-				const id = required(args.document_id, "document_id", `${args.action} a document`);
-				const existing = await changeableDocument(call, id);
+				const existing = await targetRow(call, DOCUMENTS, args.document_id, args.action);
 				if (args.action === "delete") {
-					await deleteDocument(call.db, id);
-					return {
-						action: "delete",
-						document_id: id,
-						message: `Deleted document "${existing.title}".`,
-					};
+					await deleteDocument(call.db, existing.id);
+					return deletedResult("document", existing);
 				}
 				const changes = changesOf({
 					title: args.title,
@@ -116,14 +110,7 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 					tags: args.tags && JSON.stringify(args.tags),
 					shared: args.shared,
 				});
-				const row = await updateDocument(call.db, id, { ...changes, updatedAt: now });
-				if (!row) throw new ToolRefusal(`Document "${id}" was deleted meanwhile.`);
-				return {
-					action: "update",
-					document: toDocumentView(row, viewer.userId, "full"),
-					document_id: id,
-					message: `Updated document "${row.title}".`,
-				};
+				return updatedResult(call, DOCUMENTS, existing.id, { ...changes, updatedAt: call.now });
 			}),
 	);
 }
