@@ -6,9 +6,18 @@
  * deleting a project means (archive or `permanent`).
  */
 import type { Database } from "../db/database";
+import { type DocumentRow, updateDocument } from "../db/document-queries";
+import { type ProjectRow, updateProject } from "../db/project-queries";
+import { type TaskRow, updateTask } from "../db/task-queries";
 import { newHandle } from "./handles";
-import { openProject } from "./project-access";
+import {
+	changeableDocument,
+	changeableProject,
+	changeableTask,
+	openProject,
+} from "./project-access";
 import { type ArchonCall, required, ToolRefusal } from "./tool-call";
+import { toDocumentView, toProjectView, toTaskView } from "./views";
 
 /** The kinds of row a `manage_*` tool creates, changes and deletes; each names its `<kind>_id` argument. */
 export type ManagedKind = "project" | "task" | "document";
@@ -31,6 +40,33 @@ export interface ManagedRows<Row extends TitledRow, Changes> {
 	/** Said after the title in an update's message, e.g. a task's new status. */
 	readonly updateNote?: (row: Row) => string;
 }
+
+/** Projects, tasks and documents as their `manage_*` tools change them. */
+export const MANAGED = {
+	project: {
+		kind: "project",
+		changeable: changeableProject,
+		update: updateProject,
+		view: (row, userId) => toProjectView(row, userId, "full"),
+	},
+	task: {
+		kind: "task",
+		changeable: changeableTask,
+		update: updateTask,
+		view: (row, userId) => toTaskView(row, userId, "full"),
+		updateNote: (row) => ` (${row.status})`,
+	},
+	document: {
+		kind: "document",
+		changeable: changeableDocument,
+		update: updateDocument,
+		view: (row, userId) => toDocumentView(row, userId, "full"),
+	},
+} as const satisfies {
+	readonly project: ManagedRows<ProjectRow, Parameters<typeof updateProject>[2]>;
+	readonly task: ManagedRows<TaskRow, Parameters<typeof updateTask>[2]>;
+	readonly document: ManagedRows<DocumentRow, Parameters<typeof updateDocument>[2]>;
+};
 
 /** The arguments every `manage_*` create takes. */
 interface CreateArgs {

@@ -7,29 +7,15 @@ import { boundedJson, MAX_FEATURE_CHARS, titleSchema } from "../../archon/limits
 import {
 	createdResult,
 	deletedResult,
-	type ManagedRows,
+	MANAGED,
 	newRowInProject,
 	targetRow,
 	updatedResult,
 } from "../../archon/managed-rows";
-import { changeableDocument } from "../../archon/project-access";
 import { archonCall, changesOf, WRITE_ANNOTATIONS } from "../../archon/tool-call";
-import { documentView, toDocumentView } from "../../archon/views";
-import {
-	type DocumentRow,
-	deleteDocument,
-	insertDocument,
-	updateDocument,
-} from "../../db/document-queries";
+import { documentView } from "../../archon/views";
+import { deleteDocument, insertDocument } from "../../db/document-queries";
 import type { ToolContext } from "../tool-context";
-
-/** Documents as `manage_document` changes them. */
-const DOCUMENTS: ManagedRows<DocumentRow, Parameters<typeof updateDocument>[2]> = {
-	kind: "document",
-	changeable: changeableDocument,
-	update: updateDocument,
-	view: (row, userId) => toDocumentView(row, userId, "full"),
-};
 
 /** Most tags of a document. */
 const MAX_TAGS = 20;
@@ -96,9 +82,9 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 						content: JSON.stringify(args.content ?? {}),
 						tags: JSON.stringify(args.tags ?? []),
 					});
-					return createdResult(call, DOCUMENTS, row);
+					return createdResult(call, MANAGED.document, row);
 				}
-				const existing = await targetRow(call, DOCUMENTS, args.document_id, args.action);
+				const existing = await targetRow(call, MANAGED.document, args.document_id, args.action);
 				if (args.action === "delete") {
 					await deleteDocument(call.db, existing.id);
 					return deletedResult("document", existing);
@@ -110,7 +96,10 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 					tags: args.tags && JSON.stringify(args.tags),
 					shared: args.shared,
 				});
-				return updatedResult(call, DOCUMENTS, existing.id, { ...changes, updatedAt: call.now });
+				return updatedResult(call, MANAGED.document, existing.id, {
+					...changes,
+					updatedAt: call.now,
+				});
 			}),
 	);
 }

@@ -14,29 +14,15 @@ import {
 } from "../../archon/limits";
 import {
 	createdResult,
-	type ManagedRows,
+	MANAGED,
 	newRow,
 	targetRow,
 	updatedResult,
 } from "../../archon/managed-rows";
-import { changeableProject } from "../../archon/project-access";
 import { archonCall, changesOf, WRITE_ANNOTATIONS } from "../../archon/tool-call";
 import { projectView, toProjectView } from "../../archon/views";
-import {
-	deleteProjectPermanently,
-	insertProject,
-	type ProjectRow,
-	updateProject,
-} from "../../db/project-queries";
+import { deleteProjectPermanently, insertProject, updateProject } from "../../db/project-queries";
 import type { ToolContext } from "../tool-context";
-
-/** Projects as `manage_project` changes them. */
-const PROJECTS: ManagedRows<ProjectRow, Parameters<typeof updateProject>[2]> = {
-	kind: "project",
-	changeable: changeableProject,
-	update: updateProject,
-	view: (row, userId) => toProjectView(row, userId, "full"),
-};
 
 const input = z.object({
 	action: z.enum(["create", "update", "delete"]),
@@ -100,9 +86,9 @@ export function registerManageProject(server: McpServer, context: ToolContext): 
 						features: JSON.stringify(args.features ?? []),
 						data: JSON.stringify(args.data ?? {}),
 					});
-					return createdResult(call, PROJECTS, row);
+					return createdResult(call, MANAGED.project, row);
 				}
-				const existing = await targetRow(call, PROJECTS, args.project_id, args.action);
+				const existing = await targetRow(call, MANAGED.project, args.project_id, args.action);
 				const id = existing.id;
 				if (args.action === "delete") {
 					if (args.permanent) {
@@ -133,7 +119,7 @@ export function registerManageProject(server: McpServer, context: ToolContext): 
 					data: args.data === undefined ? undefined : JSON.stringify(args.data),
 					archived: args.archived,
 				});
-				return updatedResult(call, PROJECTS, id, {
+				return updatedResult(call, MANAGED.project, id, {
 					...changes,
 					...(archived === undefined ? {} : { archivedAt: archived ? now : null }),
 					updatedAt: now,

@@ -7,25 +7,16 @@ import { descriptionSchema, MAX_FEATURE_CHARS, titleSchema } from "../../archon/
 import {
 	createdResult,
 	deletedResult,
-	type ManagedRows,
+	MANAGED,
 	newRowInProject,
 	targetRow,
 	updatedResult,
 } from "../../archon/managed-rows";
-import { changeableTask, openProject } from "../../archon/project-access";
+import { openProject } from "../../archon/project-access";
 import { archonCall, changesOf, WRITE_ANNOTATIONS } from "../../archon/tool-call";
-import { TASK_STATUSES, taskView, toTaskView } from "../../archon/views";
-import { deleteTask, insertTask, type TaskRow, updateTask } from "../../db/task-queries";
+import { TASK_STATUSES, taskView } from "../../archon/views";
+import { deleteTask, insertTask } from "../../db/task-queries";
 import type { ToolContext } from "../tool-context";
-
-/** Tasks as `manage_task` changes them. */
-const TASKS: ManagedRows<TaskRow, Parameters<typeof updateTask>[2]> = {
-	kind: "task",
-	changeable: changeableTask,
-	update: updateTask,
-	view: (row, userId) => toTaskView(row, userId, "full"),
-	updateNote: (row) => ` (${row.status})`,
-};
 
 /** Archon's assignee of a task nobody was named for. */
 const DEFAULT_ASSIGNEE = "User";
@@ -97,9 +88,9 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 						feature: args.feature ?? null,
 						taskOrder: args.task_order ?? 0,
 					});
-					return createdResult(call, TASKS, row);
+					return createdResult(call, MANAGED.task, row);
 				}
-				const existing = await targetRow(call, TASKS, args.task_id, args.action);
+				const existing = await targetRow(call, MANAGED.task, args.task_id, args.action);
 				if (args.action === "delete") {
 					await deleteTask(call.db, existing.id);
 					return deletedResult("task", existing);
@@ -115,7 +106,7 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 					feature: args.feature,
 					shared: args.shared,
 				});
-				return updatedResult(call, TASKS, existing.id, { ...changes, updatedAt: call.now });
+				return updatedResult(call, MANAGED.task, existing.id, { ...changes, updatedAt: call.now });
 			}),
 	);
 }
