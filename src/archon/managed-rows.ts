@@ -154,7 +154,11 @@ export async function updatedResult<Row extends TitledRow, Changes>(
 }
 
 /** The result of deleting `row` for good. */
-export function deletedResult(kind: ManagedKind, row: TitledRow): Record<string, unknown> {
+export function deletedResult<Row extends TitledRow, Changes>(
+	rows: ManagedRows<Row, Changes>,
+	row: Row,
+): Record<string, unknown> {
+	const { kind } = rows;
 	return { action: "delete", [`${kind}_id`]: row.id, message: `Deleted ${kind} "${row.title}".` };
 }
 

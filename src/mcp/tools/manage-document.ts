@@ -87,7 +87,7 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 				const existing = await targetRow(call, MANAGED.document, args.document_id, args.action);
 				if (args.action === "delete") {
 					await deleteDocument(call.db, existing.id);
-					return deletedResult("document", existing);
+					return deletedResult(MANAGED.document, existing);
 				}
 				const changes = changesOf({
 					title: args.title,

@@ -93,7 +93,7 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 				const existing = await targetRow(call, MANAGED.task, args.task_id, args.action);
 				if (args.action === "delete") {
 					await deleteTask(call.db, existing.id);
-					return deletedResult("task", existing);
+					return deletedResult(MANAGED.task, existing);
 				}
 				if (args.project_id !== undefined) await openProject(call, args.project_id);
 				const changes = changesOf({
