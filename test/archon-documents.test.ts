@@ -101,6 +101,38 @@ describe.each(ERAS)("documents (%s era)", (era) => {
 	});
 });
 
+describe("documents: sharing", () => {
+	it("shows a shared document, content included, read-only to others", async () => {
+		const owner = await agentOf(await createUser(), "legacy");
+		const member = await agentOf(await createUser(), "modern");
+		const projectId = await project(owner);
+		const { document_id: id } = await ok(owner, "manage_document", {
+			action: "create",
+			project_id: projectId,
+			title: "Team notes",
+			content: { body: "shared" },
+			shared: true,
+		});
+		expect((await ok(member, "find_documents", { document_id: id })).document).toMatchObject({
+			content: { body: "shared" },
+			shared: true,
+			owned_by_you: false,
+		});
+		for (const args of [
+			{ action: "update", document_id: id, content: { body: "changed" } },
+			{ action: "delete", document_id: id },
+		]) {
+			expect(await refused(member, "manage_document", args)).toBe(
+				`Document "${id}" is shared with you read-only: only its owner or an admin may change it.`,
+			);
+		}
+		const row = await env.DB.prepare("SELECT content FROM archon_documents WHERE id = ?")
+			.bind(id)
+			.first<{ content: string }>();
+		expect(row?.content).toBe('{"body":"shared"}');
+	});
+});
+
 describe("documents: pagination, validation and size bounds", () => {
 	it("pages documents with a cursor", async () => {
 		const agent = await agentOf(await createUser(), "modern");
@@ -140,5 +172,42 @@ describe("documents: pagination, validation and size bounds", () => {
 				tags: Array.from({ length: 21 }, (_, i) => `t${i}`),
 			}),
 		).toMatch(/tags/);
+	});
+
+	it("refuses a missing title or document_id, an empty update, and an over-long title or type", async () => {
+		const agent = await agentOf(await createUser(), "modern");
+		const projectId = await project(agent);
+		const { document_id: id } = await ok(agent, "manage_document", {
+			action: "create",
+			project_id: projectId,
+			title: "Doc",
+		});
+		expect(
+			await refused(agent, "manage_document", { action: "create", project_id: projectId }),
+		).toContain("title is required");
+		expect(await refused(agent, "manage_document", { action: "update", title: "x" })).toContain(
+			"document_id is required",
+		);
+		expect(
+			await refused(agent, "manage_document", { action: "update", document_id: id }),
+		).toContain("Nothing to update");
+		for (const [field, value] of [
+			["title", "t".repeat(201)],
+			["document_type", "k".repeat(101)],
+		] as const) {
+			expect(
+				await refused(agent, "manage_document", {
+					action: "update",
+					document_id: id,
+					[field]: value,
+				}),
+			).toContain(field);
+		}
+		const row = await env.DB.prepare(
+			"SELECT title, document_type FROM archon_documents WHERE id = ?",
+		)
+			.bind(id)
+			.first<{ title: string; document_type: string }>();
+		expect(row).toEqual({ title: "Doc", document_type: "note" });
 	});
 });

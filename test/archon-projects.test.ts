@@ -162,6 +162,34 @@ describe.each(ERAS)("projects (%s era)", (era) => {
 	});
 });
 
+describe.each(ERAS)("projects: a role change (%s era)", (era) => {
+	it("applies at the caller's next call, in the same session", async () => {
+		const owner = await agentOf(await createUser(), era);
+		const { project_id: id } = await ok(owner, "manage_project", {
+			action: "create",
+			title: "Not shared",
+		});
+		const adminUser = await createUser({ role: "admin" });
+		const admin = await agentOf(adminUser, era);
+		const memberUser = await createUser();
+		const member = await agentOf(memberUser, era);
+		await ok(admin, "manage_project", { action: "update", project_id: id, pinned: true });
+		expect(await refused(member, "find_projects", { project_id: id })).toMatch(/^No project/);
+
+		await env.DB.batch([
+			env.DB.prepare("UPDATE archon_users SET role = 'member' WHERE id = ?").bind(adminUser.id),
+			env.DB.prepare("UPDATE archon_users SET role = 'admin' WHERE id = ?").bind(memberUser.id),
+		]);
+		expect(
+			await refused(admin, "manage_project", { action: "update", project_id: id, pinned: false }),
+		).toMatch(/^No project/);
+		expect((await ok(member, "find_projects", { project_id: id })).project).toMatchObject({
+			pinned: true,
+			owned_by_you: false,
+		});
+	});
+});
+
 describe("projects: pagination, validation and size bounds", () => {
 	it("pages with a cursor and with page/per_page, and refuses a forged cursor", async () => {
 		const agent = await agentOf(await createUser(), "modern");
@@ -206,6 +234,23 @@ describe("projects: pagination, validation and size bounds", () => {
 		expect(await refused(agent, "manage_project", { action: "update" })).toContain(
 			"project_id is required",
 		);
+		const { project_id: id } = await ok(agent, "manage_project", { action: "create", title: "p" });
+		expect(await refused(agent, "manage_project", { action: "update", project_id: id })).toContain(
+			"Nothing to update",
+		);
+		expect(
+			await refused(agent, "manage_project", {
+				action: "update",
+				project_id: id,
+				features: Array.from({ length: 101 }, (_, i) => `f${i}`),
+			}),
+		).toMatch(/features/);
+		expect(await refused(agent, "get_project_features", {})).toMatch(/project_id/);
+		expect(await refused(agent, "find_projects", { query: "q".repeat(201) })).toMatch(/query/);
+		const row = await env.DB.prepare("SELECT features FROM archon_projects WHERE id = ?")
+			.bind(id)
+			.first<{ features: string }>();
+		expect(row?.features).toBe("[]");
 	});
 
 	it("bounds descriptions and data: 20 000 characters stored, 500 in lists, more refused", async () => {

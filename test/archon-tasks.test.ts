@@ -122,6 +122,86 @@ describe.each(ERAS)("tasks (%s era)", (era) => {
 	});
 });
 
+describe("tasks: sharing and moves between projects", () => {
+	it("shows a shared task read-only to others, and moves a task only into a project its mover may change", async () => {
+		const ownerUser = await createUser();
+		const owner = await agentOf(ownerUser, "modern");
+		const memberUser = await createUser();
+		const member = await agentOf(memberUser, "legacy");
+		const projectId = await project(owner);
+		const { task_id: taskId } = await ok(owner, "manage_task", {
+			action: "create",
+			project_id: projectId,
+			title: "Shared work",
+			shared: true,
+		});
+		expect((await ok(member, "find_tasks", { task_id: taskId })).task).toMatchObject({
+			shared: true,
+			owned_by_you: false,
+		});
+		for (const args of [
+			{ action: "update", task_id: taskId, status: "done" },
+			{ action: "delete", task_id: taskId },
+		]) {
+			expect(await refused(member, "manage_task", args)).toBe(
+				`Task "${taskId}" is shared with you read-only: only its owner or an admin may change it.`,
+			);
+		}
+
+		// The member's own task may not be moved into the owner's projects: unseen or read-only.
+		const memberProject = await project(member);
+		const { task_id: memberTask } = await ok(member, "manage_task", {
+			action: "create",
+			project_id: memberProject,
+			title: "Mine to move",
+		});
+		const unknown = await refused(member, "find_projects", {
+			project_id: "prj_AAAAAAAAAAAAAAAAAAAAAA",
+		});
+		const blank = (message: string) => message.replace(/"[^"]*"/g, '"…"');
+		expect(
+			blank(
+				await refused(member, "manage_task", {
+					action: "update",
+					task_id: memberTask,
+					project_id: projectId,
+				}),
+			),
+		).toBe(blank(unknown));
+		const { project_id: sharedProject } = await ok(owner, "manage_project", {
+			action: "create",
+			title: "Open board",
+			shared: true,
+		});
+		expect(
+			await refused(member, "manage_task", {
+				action: "update",
+				task_id: memberTask,
+				project_id: sharedProject,
+			}),
+		).toContain("read-only");
+
+		const rows = await env.DB.prepare(
+			"SELECT id, project_id, status, user_id FROM archon_tasks WHERE id IN (?, ?) ORDER BY title",
+		)
+			.bind(taskId, memberTask)
+			.all<{ id: string; project_id: string; status: string; user_id: string }>();
+		expect(rows.results).toEqual([
+			{ id: memberTask, project_id: memberProject, status: "todo", user_id: memberUser.id },
+			{ id: taskId, project_id: projectId, status: "todo", user_id: ownerUser.id },
+		]);
+
+		// Its owner moves it between their own projects.
+		const otherProject = await project(owner, "Second");
+		const moved = await ok(owner, "manage_task", {
+			action: "update",
+			task_id: taskId,
+			project_id: otherProject,
+		});
+		expect(moved.task).toMatchObject({ project_id: otherProject });
+	});
+});
+
 describe("tasks: pagination and validation", () => {
 	it("pages tasks with a cursor, highest task_order first", async () => {
 		const agent = await agentOf(await createUser(), "modern");
@@ -170,5 +250,52 @@ describe("tasks: pagination and validation", () => {
 		expect(await refused(agent, "manage_task", { action: "update", task_id: taskId })).toContain(
 			"Nothing to update",
 		);
+		expect(await refused(agent, "manage_task", { action: "delete" })).toContain(
+			"task_id is required",
+		);
+	});
+
+	it("bounds titles, descriptions, assignees and task_order, and cuts descriptions in lists to 500 characters", async () => {
+		const agent = await agentOf(await createUser(), "modern");
+		const projectId = await project(agent);
+		const word = uniqueWord("long");
+		const description = "d".repeat(20_000);
+		const { task_id: taskId } = await ok(agent, "manage_task", {
+			action: "create",
+			project_id: projectId,
+			title: word,
+			description,
+		});
+		const [listed] = (await ok(agent, "find_tasks", { query: word })).tasks as Array<{
+			description: string;
+		}>;
+		expect(listed?.description).toHaveLength(500);
+		expect(
+			((await ok(agent, "find_tasks", { task_id: taskId })).task as { description: string })
+				.description,
+		).toBe(description);
+
+		for (const [field, value] of [
+			["title", "t".repeat(201)],
+			["description", "d".repeat(20_001)],
+			["assignee", "a".repeat(101)],
+			["task_order", 1_000_001],
+		] as const) {
+			expect(
+				await refused(agent, "manage_task", {
+					action: "create",
+					project_id: projectId,
+					title: "bounded",
+					[field]: value,
+				}),
+			).toContain(field);
+		}
+		expect(await refused(agent, "find_tasks", { query: "q".repeat(201) })).toContain("query");
+		const count = await env.DB.prepare(
+			"SELECT count(*) AS n FROM archon_tasks WHERE project_id = ?",
+		)
+			.bind(projectId)
+			.first<{ n: number }>();
+		expect(count?.n).toBe(1);
 	});
 });

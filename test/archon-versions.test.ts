@@ -3,6 +3,7 @@
  * snapshots of features, data and docs, restore with a backup, handles
  * checked against the caller, pagination and validation.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { type Agent, agentOf, ERAS, ok, refused } from "./helpers/archon";
 import { createUser } from "./helpers/identity";
@@ -127,6 +128,78 @@ describe.each(ERAS)("versions (%s era)", (era) => {
 				version_id: versionId,
 			}),
 		).toMatch(/^No version/);
+	});
+});
+
+describe("versions: sharing and size bounds", () => {
+	it("lets others list a shared project's versions but not snapshot or restore it; a stranger's restore gets not found", async () => {
+		const owner = await agentOf(await createUser(), "modern");
+		const member = await agentOf(await createUser(), "legacy");
+		const { project_id: shared } = await ok(owner, "manage_project", {
+			action: "create",
+			title: "Shared versions",
+			features: ["a"],
+			shared: true,
+		});
+		await ok(owner, "manage_version", {
+			action: "create",
+			project_id: shared,
+			field_name: "features",
+		});
+		expect((await ok(member, "find_versions", { project_id: shared })).count).toBe(1);
+		for (const args of [
+			{ action: "create", project_id: shared, field_name: "features" },
+			{ action: "restore", project_id: shared, field_name: "features", version_number: 1 },
+		]) {
+			expect(await refused(member, "manage_version", args)).toContain("read-only");
+		}
+
+		const hidden = await project(owner, ["b"]);
+		await ok(owner, "manage_version", {
+			action: "create",
+			project_id: hidden,
+			field_name: "features",
+		});
+		expect(
+			await refused(member, "manage_version", {
+				action: "restore",
+				project_id: hidden,
+				field_name: "features",
+				version_number: 1,
+			}),
+		).toMatch(/^No project with project_id/);
+		const rows = await env.DB.prepare(
+			"SELECT count(*) AS n FROM archon_versions WHERE project_id IN (?, ?)",
+		)
+			.bind(shared, hidden)
+			.first<{ n: number }>();
+		expect(rows?.n).toBe(2);
+	});
+
+	it("refuses a snapshot over 256 KiB and writes no version", async () => {
+		const agent = await agentOf(await createUser(), "modern");
+		const projectId = await project(agent);
+		for (let i = 0; i < 5; i++) {
+			await ok(agent, "manage_document", {
+				action: "create",
+				project_id: projectId,
+				title: `Chapter ${i}`,
+				content: { text: "x".repeat(60_000) },
+			});
+		}
+		expect(
+			await refused(agent, "manage_version", {
+				action: "create",
+				project_id: projectId,
+				field_name: "docs",
+			}),
+		).toMatch(/^The docs of this project is \d+ characters of JSON, over the 262144/);
+		const rows = await env.DB.prepare(
+			"SELECT count(*) AS n FROM archon_versions WHERE project_id = ?",
+		)
+			.bind(projectId)
+			.first<{ n: number }>();
+		expect(rows?.n).toBe(0);
 	});
 });
 

@@ -1,6 +1,7 @@
 /**
- * `npm run test:live`: session management (issue 4) and authentication
- * (issue 5) against a real `wrangler dev`. Starts its own server on a free
+ * `npm run test:live`: session management (issue 4), authentication
+ * (issue 5) and an agent using the Archon tools (issue 15) against a real
+ * `wrangler dev`. Starts its own server on a free
  * loopback port with throwaway state, auth off for loopback clients and a
  * 10-second idle timeout, and, in the background, a second one with auth
  * required and users made by the admin command (scripts/live/auth-server.ts).
@@ -17,6 +18,7 @@ import { join } from "node:path";
 import { ANONYMOUS_LOOPBACK_VARS, DevServer } from "../lib/dev-server.ts";
 import { AuthServerFixture } from "./auth-server.ts";
 import { CheckRunner } from "./check-runner.ts";
+import { archonAgent } from "./checks/archon-agent.ts";
 import { authChallenge } from "./checks/auth-challenge.ts";
 import { clientLibraryLegacy, clientLibraryModern } from "./checks/client-library.ts";
 import { clientSessionId } from "./checks/client-session-id.ts";
@@ -38,7 +40,10 @@ import { LIVE_SESSION_TIMEOUT_SECONDS, type LiveContext } from "./live-context.t
 /** Hard limit for the whole suite, start-up included (240 seconds). */
 const SUITE_DEADLINE_MS = 240_000;
 
-/** The checks, in the order of issue 4, then the two eras of issue 9, then those of issue 5 (on the auth server). */
+/**
+ * The checks, in the order of issue 4, then the two eras of issue 9, then those
+ * of issue 5 (on the auth server), then issue 15's agent (on the auth server, as two users).
+ */
 const CHECKS = [
 	serverHealthy,
 	sessionCreated,
@@ -57,6 +62,7 @@ const CHECKS = [
 	sessionHijack,
 	tokenRevocation,
 	grantCommands,
+	archonAgent,
 ] as const;
 
 /**

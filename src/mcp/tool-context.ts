@@ -7,6 +7,7 @@
  * this one request, its verified user and what its `_meta` says.
  */
 import type { ServerNotifier } from "@modelcontextprotocol/server";
+import type { UserRole } from "../db/identity-schema";
 import type { SessionRecord } from "../session/session-record";
 
 /** The caller of one 2026-07-28 request, as the modern lane verified and read it. */
@@ -14,6 +15,8 @@ export interface RequestCaller {
 	/** The verified user; null when auth is off (loopback development). */
 	readonly userId: string | null;
 	readonly userEmail: string | null;
+	/** The verified user's role, read from D1 by the front door for this request; null when auth is off. */
+	readonly role: UserRole | null;
 	/** `io.modelcontextprotocol/clientInfo` of the request's `_meta`, when it carried one. */
 	readonly clientName: string | null;
 	readonly clientVersion: string | null;

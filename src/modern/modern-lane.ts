@@ -195,6 +195,7 @@ function callerOf(body: unknown, principal: Principal | null): RequestCaller {
 	return {
 		userId: principal?.userId ?? null,
 		userEmail: principal?.email ?? null,
+		role: principal?.role ?? null,
 		clientName: stringOrNull(clientInfo?.name),
 		clientVersion: stringOrNull(clientInfo?.version),
 		protocolVersion: stringOrNull(meta?.[PROTOCOL_VERSION_META_KEY]),

@@ -1,6 +1,7 @@
 /**
  * Issue 9: a 2026-07-28 client, the official SDK v2 client pinned to that
- * revision, calls every Archon tool and completes an elicitation round trip
+ * revision, calls the server's own tools (the project tools are the agent
+ * check's, `archon-agent.ts`) and completes an elicitation round trip
  * (`input_required`, then the retry with its answer) with no session, and
  * each call lands in D1 as a modern request row.
  */
@@ -9,11 +10,11 @@ import { type Check, CheckFailure, expect } from "../check-runner.ts";
 import { type LiveContext, MIRROR_TIMEOUT_MS } from "../live-context.ts";
 import { connectSdkClient, ELICITED, firstText } from "../mcp-sdk-client.ts";
 
-/** Archon's own tools; the conformance fixtures (`test_*`) are not the product. */
+/** The server's tools that need no arguments; the conformance fixtures (`test_*`) are not the product. */
 const ARCHON_TOOLS = ["health_check", "session_info"] as const;
 
 export const modernClient: Check<LiveContext> = {
-	name: "2026-07-28 client (SDK v2) calls every tool and completes an elicitation, sessionless",
+	name: "2026-07-28 client (SDK v2) calls health_check and session_info and completes an elicitation, sessionless",
 	async run({ server }) {
 		const { client, transport } = await connectSdkClient(server.mcpUrl, "modern");
 		try {

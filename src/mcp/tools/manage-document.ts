@@ -3,18 +3,18 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { newHandle } from "../../archon/handles";
 import { boundedJson, MAX_FEATURE_CHARS, titleSchema } from "../../archon/limits";
-import { changeableDocument, openProject } from "../../archon/project-access";
 import {
-	archonCall,
-	changesOf,
-	required,
-	ToolRefusal,
-	WRITE_ANNOTATIONS,
-} from "../../archon/tool-call";
-import { documentView, toDocumentView } from "../../archon/views";
-import { deleteDocument, insertDocument, updateDocument } from "../../db/document-queries";
+	createdResult,
+	deletedResult,
+	MANAGED,
+	newRowInProject,
+	targetRow,
+	updatedResult,
+} from "../../archon/managed-rows";
+import { archonCall, changesOf, WRITE_ANNOTATIONS } from "../../archon/tool-call";
+import { documentView } from "../../archon/views";
+import { deleteDocument, insertDocument } from "../../db/document-queries";
 import type { ToolContext } from "../tool-context";
 
 /** Most tags of a document. */
@@ -75,39 +75,19 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 		},
 		(args) =>
 			archonCall(context, async (call) => {
-				const { viewer, now } = call;
 				if (args.action === "create") {
-					const projectId = required(args.project_id, "project_id", "create a document");
-					const title = required(args.title, "title", "create a document");
-					await openProject(call, projectId);
 					const row = await insertDocument(call.db, {
-						id: newHandle("document"),
-						projectId,
-						userId: viewer.userId,
-						shared: args.shared ?? false,
-						title,
+						...(await newRowInProject(call, "document", args)),
 						documentType: args.document_type ?? "note",
 						content: JSON.stringify(args.content ?? {}),
 						tags: JSON.stringify(args.tags ?? []),
-						createdAt: now,
-						updatedAt: now,
 					});
-					return {
-						action: "create",
-						document: toDocumentView(row, viewer.userId, "full"),
-						document_id: row.id,
-						message: `Created document "${row.title}".`,
-					};
+					return createdResult(call, MANAGED.document, row);
 				}
-				const id = required(args.document_id, "document_id", `${args.action} a document`);
-				const existing = await changeableDocument(call, id);
+				const existing = await targetRow(call, MANAGED.document, args.document_id, args.action);
 				if (args.action === "delete") {
-					await deleteDocument(call.db, id);
-					return {
-						action: "delete",
-						document_id: id,
-						message: `Deleted document "${existing.title}".`,
-					};
+					await deleteDocument(call.db, existing.id);
+					return deletedResult(MANAGED.document, existing);
 				}
 				const changes = changesOf({
 					title: args.title,
@@ -116,14 +96,10 @@ export function registerManageDocument(server: McpServer, context: ToolContext):
 					tags: args.tags && JSON.stringify(args.tags),
 					shared: args.shared,
 				});
-				const row = await updateDocument(call.db, id, { ...changes, updatedAt: now });
-				if (!row) throw new ToolRefusal(`Document "${id}" was deleted meanwhile.`);
-				return {
-					action: "update",
-					document: toDocumentView(row, viewer.userId, "full"),
-					document_id: id,
-					message: `Updated document "${row.title}".`,
-				};
+				return updatedResult(call, MANAGED.document, existing.id, {
+					...changes,
+					updatedAt: call.now,
+				});
 			}),
 	);
 }

@@ -5,7 +5,6 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { newHandle } from "../../archon/handles";
 import {
 	boundedJson,
 	descriptionSchema,
@@ -13,14 +12,14 @@ import {
 	MAX_FEATURES,
 	titleSchema,
 } from "../../archon/limits";
-import { changeableProject } from "../../archon/project-access";
 import {
-	archonCall,
-	changesOf,
-	required,
-	ToolRefusal,
-	WRITE_ANNOTATIONS,
-} from "../../archon/tool-call";
+	createdResult,
+	MANAGED,
+	newRow,
+	targetRow,
+	updatedResult,
+} from "../../archon/managed-rows";
+import { archonCall, changesOf, WRITE_ANNOTATIONS } from "../../archon/tool-call";
 import { projectView, toProjectView } from "../../archon/views";
 import { deleteProjectPermanently, insertProject, updateProject } from "../../db/project-queries";
 import type { ToolContext } from "../tool-context";
@@ -80,27 +79,17 @@ export function registerManageProject(server: McpServer, context: ToolContext): 
 				const { viewer, now } = call;
 				if (args.action === "create") {
 					const row = await insertProject(call.db, {
-						id: newHandle("project"),
-						userId: viewer.userId,
-						shared: args.shared ?? false,
-						title: required(args.title, "title", "create a project"),
+						...newRow(call, "project", args),
 						description: args.description ?? "",
 						githubRepo: args.github_repo ?? null,
 						pinned: args.pinned ?? false,
 						features: JSON.stringify(args.features ?? []),
 						data: JSON.stringify(args.data ?? {}),
-						createdAt: now,
-						updatedAt: now,
 					});
-					return {
-						action: "create",
-						project: toProjectView(row, viewer.userId, "full"),
-						project_id: row.id,
-						message: `Created project "${row.title}".`,
-					};
+					return createdResult(call, MANAGED.project, row);
 				}
-				const id = required(args.project_id, "project_id", `${args.action} a project`);
-				const existing = await changeableProject(call, id);
+				const existing = await targetRow(call, MANAGED.project, args.project_id, args.action);
+				const id = existing.id;
 				if (args.action === "delete") {
 					if (args.permanent) {
 						await deleteProjectPermanently(call.db, id);
@@ -130,18 +119,11 @@ export function registerManageProject(server: McpServer, context: ToolContext): 
 					data: args.data === undefined ? undefined : JSON.stringify(args.data),
 					archived: args.archived,
 				});
-				const row = await updateProject(call.db, id, {
+				return updatedResult(call, MANAGED.project, id, {
 					...changes,
 					...(archived === undefined ? {} : { archivedAt: archived ? now : null }),
 					updatedAt: now,
 				});
-				if (!row) throw new ToolRefusal(`Project "${id}" was deleted meanwhile.`);
-				return {
-					action: "update",
-					project: toProjectView(row, viewer.userId, "full"),
-					project_id: id,
-					message: `Updated project "${row.title}".`,
-				};
 			}),
 	);
 }

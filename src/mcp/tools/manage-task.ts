@@ -3,18 +3,19 @@
  */
 import type { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
-import { newHandle } from "../../archon/handles";
 import { descriptionSchema, MAX_FEATURE_CHARS, titleSchema } from "../../archon/limits";
-import { changeableTask, openProject } from "../../archon/project-access";
 import {
-	archonCall,
-	changesOf,
-	required,
-	ToolRefusal,
-	WRITE_ANNOTATIONS,
-} from "../../archon/tool-call";
-import { TASK_STATUSES, taskView, toTaskView } from "../../archon/views";
-import { deleteTask, insertTask, updateTask } from "../../db/task-queries";
+	createdResult,
+	deletedResult,
+	MANAGED,
+	newRowInProject,
+	targetRow,
+	updatedResult,
+} from "../../archon/managed-rows";
+import { openProject } from "../../archon/project-access";
+import { archonCall, changesOf, WRITE_ANNOTATIONS } from "../../archon/tool-call";
+import { TASK_STATUSES, taskView } from "../../archon/views";
+import { deleteTask, insertTask } from "../../db/task-queries";
 import type { ToolContext } from "../tool-context";
 
 /** Archon's assignee of a task nobody was named for. */
@@ -78,37 +79,21 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 		},
 		(args) =>
 			archonCall(context, async (call) => {
-				const { viewer, now } = call;
 				if (args.action === "create") {
-					const projectId = required(args.project_id, "project_id", "create a task");
-					const title = required(args.title, "title", "create a task");
-					await openProject(call, projectId);
 					const row = await insertTask(call.db, {
-						id: newHandle("task"),
-						projectId,
-						userId: viewer.userId,
-						shared: args.shared ?? false,
-						title,
+						...(await newRowInProject(call, "task", args)),
 						description: args.description ?? "",
 						status: args.status ?? "todo",
 						assignee: args.assignee ?? DEFAULT_ASSIGNEE,
 						feature: args.feature ?? null,
 						taskOrder: args.task_order ?? 0,
-						createdAt: now,
-						updatedAt: now,
 					});
-					return {
-						action: "create",
-						task: toTaskView(row, viewer.userId, "full"),
-						task_id: row.id,
-						message: `Created task "${row.title}".`,
-					};
+					return createdResult(call, MANAGED.task, row);
 				}
-				const id = required(args.task_id, "task_id", `${args.action} a task`);
-				const existing = await changeableTask(call, id);
+				const existing = await targetRow(call, MANAGED.task, args.task_id, args.action);
 				if (args.action === "delete") {
-					await deleteTask(call.db, id);
-					return { action: "delete", task_id: id, message: `Deleted task "${existing.title}".` };
+					await deleteTask(call.db, existing.id);
+					return deletedResult(MANAGED.task, existing);
 				}
 				if (args.project_id !== undefined) await openProject(call, args.project_id);
 				const changes = changesOf({
@@ -121,14 +106,7 @@ export function registerManageTask(server: McpServer, context: ToolContext): voi
 					feature: args.feature,
 					shared: args.shared,
 				});
-				const row = await updateTask(call.db, id, { ...changes, updatedAt: now });
-				if (!row) throw new ToolRefusal(`Task "${id}" was deleted meanwhile.`);
-				return {
-					action: "update",
-					task: toTaskView(row, viewer.userId, "full"),
-					task_id: id,
-					message: `Updated task "${row.title}" (${row.status}).`,
-				};
+				return updatedResult(call, MANAGED.task, existing.id, { ...changes, updatedAt: call.now });
 			}),
 	);
 }
