@@ -8,6 +8,7 @@ export default defineConfig({
 		"./src/db/identity-schema.ts",
 		"./src/db/dashboard-schema.ts",
 		"./src/db/archon-schema.ts",
+		"./src/db/knowledge-schema.ts",
 	],
 	out: "./migrations",
 });

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { documents, projects, tasks, versions } from "../src/db/archon-schema";
 import { dashboardSessions } from "../src/db/dashboard-schema";
 import { apiTokens, oauthClientSettings, users } from "../src/db/identity-schema";
+import { kbCodeExamples, kbPages, kbSections, kbSources } from "../src/db/knowledge-schema";
 import { mcpRequests, mcpSessions } from "../src/db/schema";
 
 interface ColumnInfo {
@@ -100,6 +101,10 @@ describe("Drizzle schema and SQL migrations", () => {
 		tasks,
 		documents,
 		versions,
+		kbSources,
+		kbPages,
+		kbSections,
+		kbCodeExamples,
 	]) {
 		const name = getTableConfig(table).name;
 		it(`agree on ${name}: columns, types, nullability, keys and indexes`, async () => {

@@ -29,6 +29,12 @@ export interface AdminContext {
 	readonly write: (text: string) => void;
 	/** The bytes of a file, streamed (an import); a missing file fails when read. */
 	readonly openFile: (path: string) => AsyncIterable<Uint8Array>;
+	/**
+	 * The files at `path`: itself when it is a file, else every file below it
+	 * (hidden ones and `node_modules` left out), each as a path `openFile`
+	 * takes and its name relative to `path` (`/`-separated; a lone file's base name).
+	 */
+	readonly listFiles: (path: string) => Promise<ReadonlyArray<{ path: string; name: string }>>;
 }
 
 /** A command's result: JSON for `--json`, lines of text otherwise. */

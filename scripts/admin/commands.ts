@@ -4,6 +4,7 @@
 import { clientTimeout } from "./client-commands.ts";
 import type { AdminCommand } from "./command-types.ts";
 import { grantList, grantRevoke } from "./grant-commands.ts";
+import { kbIngest } from "./kb-commands.ts";
 import { sessionsExport, sessionsImport } from "./session-commands.ts";
 import { tokenCreate, tokenList, tokenRevoke } from "./token-commands.ts";
 import { userAdd, userDisable, userEnable, userList, userPassword } from "./user-commands.ts";
@@ -23,4 +24,5 @@ export const COMMANDS: readonly AdminCommand[] = [
 	clientTimeout,
 	sessionsExport,
 	sessionsImport,
+	kbIngest,
 ];

@@ -47,7 +47,26 @@ function makeContext(api: NodeApi, target: D1Target): AdminContext {
 		adminTokenFromEnv: api.process.env.ARCHON_ADMIN_TOKEN,
 		write: (text) => api.process.stdout.write(text),
 		openFile: (path) => api.createReadStream(api.resolvePath(callerDirectory, path)),
+		listFiles: (path) => listFiles(api, api.resolvePath(callerDirectory, path)),
 	};
+}
+
+/** The files at `root` (see `AdminContext.listFiles`), sorted by name. */
+async function listFiles(
+	api: NodeApi,
+	root: string,
+): Promise<Array<{ path: string; name: string }>> {
+	if (!(await api.stat(root)).isDirectory()) {
+		return [{ path: root, name: root.split(api.pathSeparator).at(-1) ?? root }];
+	}
+	const files: Array<{ path: string; name: string }> = [];
+	for (const entry of await api.readdirRecursive(root)) {
+		const parts = entry.split(api.pathSeparator);
+		if (parts.some((part) => part.startsWith(".") || part === "node_modules")) continue;
+		const path = api.resolvePath(root, entry);
+		if (!(await api.stat(path)).isDirectory()) files.push({ path, name: parts.join("/") });
+	}
+	return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
 try {

@@ -42,6 +42,12 @@ export interface NodeApi {
 	readonly fileURLToPath: (url: string) => string;
 	readonly resolvePath: (...paths: string[]) => string;
 	readonly process: NodeProcess;
+	/** `fs.promises.stat`, for whether a path is a directory. */
+	readonly stat: (path: string) => Promise<{ isDirectory(): boolean }>;
+	/** `fs.promises.readdir(path, { recursive: true })`: every entry below `path`, relative to it. */
+	readonly readdirRecursive: (path: string) => Promise<string[]>;
+	/** `path.sep`. */
+	readonly pathSeparator: string;
 }
 
 /**
@@ -65,6 +71,14 @@ export async function loadNodeApi(): Promise<NodeApi> {
 		fileURLToPath: url.fileURLToPath as NodeApi["fileURLToPath"],
 		resolvePath: path.resolve as NodeApi["resolvePath"],
 		process: processModule.default as NodeProcess,
+		stat: (fs.promises as { stat: NodeApi["stat"] }).stat,
+		readdirRecursive: (directory) =>
+			(
+				fs.promises as {
+					readdir: (path: string, options: { recursive: true }) => Promise<string[]>;
+				}
+			).readdir(directory, { recursive: true }),
+		pathSeparator: path.sep as string,
 	};
 }
 

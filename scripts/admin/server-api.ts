@@ -10,8 +10,16 @@ import { failure } from "./errors.ts";
 export interface ServerAccess {
 	/** Base URL, e.g. `https://archon.example.com` (validated by `checkServerUrl`). */
 	readonly baseUrl: string;
-	/** Bearer token of an admin. */
+	/** Bearer token of an admin; "" sends none (a loopback server with auth off needs none). */
 	readonly adminToken: string;
+}
+
+/** Options of `callServer`. */
+export interface CallOptions {
+	/** Sent as a JSON body. */
+	readonly body?: unknown;
+	/** Longest the server may take, in ms; `REQUEST_TIMEOUT_MS` by default. */
+	readonly timeoutMs?: number;
 }
 
 /** Longest the server may take to answer (10 seconds). */
@@ -37,14 +45,19 @@ export async function callServer(
 	access: ServerAccess,
 	method: "GET" | "POST" | "DELETE",
 	path: string,
+	options: CallOptions = {},
 ): Promise<unknown> {
 	const url = serverUrl(access, path);
+	const headers: Record<string, string> = { Accept: "application/json" };
+	if (access.adminToken !== "") headers.Authorization = `Bearer ${access.adminToken}`;
+	if (options.body !== undefined) headers["Content-Type"] = "application/json";
 	let response: Response;
 	try {
 		response = await fetchFn(url, {
 			method,
-			headers: { Authorization: `Bearer ${access.adminToken}`, Accept: "application/json" },
-			signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+			headers,
+			...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+			signal: AbortSignal.timeout(options.timeoutMs ?? REQUEST_TIMEOUT_MS),
 		});
 	} catch (error) {
 		throw failure(`could not reach ${url}: ${describe(error)}`);

@@ -12,6 +12,9 @@ export const HANDLE_PREFIX = {
 	task: "tsk",
 	document: "doc",
 	version: "ver",
+	/** Knowledge base sources and pages (`src/knowledge/`). */
+	source: "src",
+	page: "pg",
 } as const;
 
 /** What a handle refers to. */

@@ -48,6 +48,7 @@ export function required<T>(value: T | undefined, argument: string, purpose: str
 /** Annotations of the tools that only read: the same call answers the same. */
 export const READ_ANNOTATIONS = {
 	readOnlyHint: true,
+	destructiveHint: false,
 	idempotentHint: true,
 	openWorldHint: false,
 } as const;

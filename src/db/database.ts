@@ -8,9 +8,16 @@ import { SQLiteTable } from "drizzle-orm/sqlite-core";
 import * as archonSchema from "./archon-schema";
 import * as dashboardSchema from "./dashboard-schema";
 import * as identitySchema from "./identity-schema";
+import * as knowledgeSchema from "./knowledge-schema";
 import * as mirrorSchema from "./schema";
 
-const schema = { ...mirrorSchema, ...identitySchema, ...dashboardSchema, ...archonSchema };
+const schema = {
+	...mirrorSchema,
+	...identitySchema,
+	...dashboardSchema,
+	...archonSchema,
+	...knowledgeSchema,
+};
 
 /** The typed database of this server. */
 export type Database = DrizzleD1Database<typeof schema>;

@@ -17,6 +17,7 @@ import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
 import { createExportRoutes } from "./export-routes";
 import { healthRoute } from "./health-route";
+import { createKbRoutes } from "./kb-routes";
 import { mcpDelete, mcpGet, mcpMethodNotAllowed, mcpPost } from "./mcp-route";
 import { createMetricsRoutes } from "./metrics-routes";
 
@@ -44,6 +45,7 @@ export function createApp() {
 	// Before `/api`: the metrics API also admits the dashboard's sign-in (src/dashboard/viewer.ts).
 	app.route("/api/metrics", createMetricsRoutes());
 	app.route("/api/sessions", createExportRoutes());
+	app.route("/api/kb", createKbRoutes());
 	app.route("/api", createAdminRoutes());
 	app.post("/mcp", mcpPost);
 	app.delete("/mcp", mcpDelete);

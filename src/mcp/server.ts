@@ -22,6 +22,11 @@ import { registerManageDocument } from "./tools/manage-document";
 import { registerManageProject } from "./tools/manage-project";
 import { registerManageTask } from "./tools/manage-task";
 import { registerManageVersion } from "./tools/manage-version";
+import { registerRagGetAvailableSources } from "./tools/rag-get-available-sources";
+import { registerRagListPagesForSource } from "./tools/rag-list-pages-for-source";
+import { registerRagReadFullPage } from "./tools/rag-read-full-page";
+import { registerRagSearchCodeExamples } from "./tools/rag-search-code-examples";
+import { registerRagSearchKnowledgeBase } from "./tools/rag-search-knowledge-base";
 import { registerSessionInfo } from "./tools/session-info";
 
 /**
@@ -52,6 +57,11 @@ const TOOLS = [
 	registerManageDocument,
 	registerFindVersions,
 	registerManageVersion,
+	registerRagGetAvailableSources,
+	registerRagSearchKnowledgeBase,
+	registerRagSearchCodeExamples,
+	registerRagListPagesForSource,
+	registerRagReadFullPage,
 ] as const;
 
 /** Where a legacy session keeps its `resources/subscribe` subscriptions (its stored record). */
@@ -74,7 +84,7 @@ export function createMcpServer(context: ToolContext, options: McpServerOptions 
 		{
 			capabilities: { tools: {}, logging: {}, ...(fixtures ? CONFORMANCE_CAPABILITIES : {}) },
 			instructions:
-				"Archon MCP server: a command center for coding agents. Find or create a project (find_projects, manage_project), then track its work as tasks (find_tasks, manage_task: todo → doing → review → done) keep its JSON documents (find_documents, manage_document) and snapshot or restore its docs, features and data (find_versions, manage_version). Ids are opaque handles (prj_…, tsk_…, doc_…, ver_…) that only you — or everyone, when shared — can use. Call health_check for server status and session_info to see how the server identifies you.",
+				"Archon MCP server: a command center for coding agents. Find or create a project (find_projects, manage_project), then track its work as tasks (find_tasks, manage_task: todo → doing → review → done) keep its JSON documents (find_documents, manage_document) and snapshot or restore its docs, features and data (find_versions, manage_version). Ids are opaque handles (prj_…, tsk_…, doc_…, ver_…) that only you — or everyone, when shared — can use. Search the team's shared knowledge base of documentation with rag_search_knowledge_base and rag_search_code_examples (list sources with rag_get_available_sources, pages with rag_list_pages_for_source, read one with rag_read_full_page). Call health_check for server status and session_info to see how the server identifies you.",
 			cacheHints: CACHE_HINTS,
 			// Tampered, expired or another user's requestState is refused with -32602 (src/mcp/request-state.ts).
 			requestState: { verify: requestStateCodec(context.env).verify },

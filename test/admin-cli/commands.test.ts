@@ -1,10 +1,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AdminContext } from "../../scripts/admin/command-types.ts";
 import type { D1Row } from "../../scripts/admin/d1-command.ts";
-import { runAdmin } from "../../scripts/admin/run-admin.ts";
 import type { Sql } from "../../scripts/admin/sql.ts";
 import { hashApiToken, verifyPassword } from "../../src/auth/credentials.ts";
+import { runAdminWith } from "../helpers/admin-cli";
 
 /** What one run printed and which statements and server calls it made. */
 interface Run {
@@ -24,37 +23,21 @@ interface RunOptions {
 
 /** Runs the admin command against the test D1, with a fake server behind `fetch`. */
 async function admin(argv: string[], options: RunOptions = {}): Promise<Run> {
-	const run: Run = { code: -1, out: "", err: "", statements: [], requests: [] };
-	const context: AdminContext = {
+	const statements: string[] = [];
+	const requests: Request[] = [];
+	const run = await runAdminWith(argv, {
 		d1: async (statement: Sql) => {
-			run.statements.push(statement.text);
+			statements.push(statement.text);
 			return (await env.DB.prepare(statement.text).all<D1Row>()).results;
 		},
-		target: { remote: false, persistTo: undefined },
 		fetch: async (input, init) => {
-			run.requests.push(new Request(input, init));
+			requests.push(new Request(input, init));
 			return options.serverResponse ?? Response.json({ endedSessions: 3 });
 		},
-		now: Date.now,
-		newId: () => crypto.randomUUID(),
 		readStdin: async () => options.stdin ?? "",
 		adminTokenFromEnv: options.adminTokenFromEnv,
-		write: (text) => {
-			run.out += text;
-		},
-		openFile: () => {
-			throw new Error("no files in these tests");
-		},
-	};
-	run.code = await runAdmin(argv, () => context, {
-		out: (text) => {
-			run.out += `${text}\n`;
-		},
-		err: (text) => {
-			run.err += `${text}\n`;
-		},
 	});
-	return run;
+	return { ...run, statements, requests };
 }
 
 /** Adds a user with a unique email and returns the email. */

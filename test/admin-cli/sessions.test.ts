@@ -6,46 +6,23 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { AdminContext } from "../../scripts/admin/command-types.ts";
 import type { D1Row } from "../../scripts/admin/d1-command.ts";
-import { runAdmin } from "../../scripts/admin/run-admin.ts";
+import { inMemoryFiles, runAdminWith } from "../helpers/admin-cli";
 import { createUser } from "../helpers/identity";
 import { fixtureSessionId, writeHistory } from "../helpers/metrics-fixture";
 
 /** Runs the admin command with `files` readable by name; statements run as one D1 batch, as wrangler does. */
-async function admin(argv: string[], files: Record<string, string> = {}) {
-	const run = { code: -1, out: "", err: "" };
-	const context: AdminContext = {
+function admin(argv: string[], files: Record<string, string> = {}) {
+	return runAdminWith(argv, {
 		d1: async (statement) => {
 			// The harness splits at the separator the command joins with; test values hold none.
 			const parts = statement.text.split(";\n").map((text) => env.DB.prepare(text));
 			const results = await env.DB.batch<D1Row>(parts);
 			return results.at(-1)?.results ?? [];
 		},
-		target: { remote: false, persistTo: undefined },
 		fetch,
-		now: Date.now,
-		newId: () => crypto.randomUUID(),
-		readStdin: async () => "",
-		adminTokenFromEnv: undefined,
-		write: (text) => {
-			run.out += text;
-		},
-		openFile: (path) => {
-			const text = files[path];
-			if (text === undefined) throw new Error(`no file ${path}`);
-			return new Response(text).body as ReadableStream<Uint8Array>;
-		},
-	};
-	run.code = await runAdmin(argv, () => context, {
-		out: (text) => {
-			run.out += `${text}\n`;
-		},
-		err: (text) => {
-			run.err += `${text}\n`;
-		},
+		...inMemoryFiles(files),
 	});
-	return run;
 }
 
 describe("admin: sessions export and import on D1", () => {

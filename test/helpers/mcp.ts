@@ -22,6 +22,11 @@ export const SERVER_TOOLS = [
 	"manage_project",
 	"manage_task",
 	"manage_version",
+	"rag_get_available_sources",
+	"rag_list_pages_for_source",
+	"rag_read_full_page",
+	"rag_search_code_examples",
+	"rag_search_knowledge_base",
 	"session_info",
 ] as const;
 

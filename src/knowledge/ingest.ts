@@ -1,0 +1,134 @@
+/**
+ * Ingest: documents of one source into D1, idempotently. A document whose
+ * SHA-256 (of title and content) equals its stored page's is `unchanged` and
+ * nothing is written; a changed one replaces its page's row, sections and
+ * code examples (the page keeps its handle); a new one is `added`. Each page
+ * is written in one D1 batch, so a failure leaves every page either as it
+ * was or as it is now, and the source's counts are recounted at the end.
+ *
+ * Shared by the admin API (`POST /api/kb/ingest`) and, through it, the
+ * admin command `npm run admin -- kb ingest`.
+ */
+import { newHandle } from "../archon/handles";
+import type { Database } from "../db/database";
+import { ensureSource, pageHashes, refreshSource, writePage } from "../db/knowledge-queries";
+import { formatOf, parsePage } from "./page-parser";
+
+/** One document to ingest. */
+export interface IngestDocument {
+	/** Its path (for a file) or any stable name: the page's `url`, unique in its source. */
+	readonly path: string;
+	/** The title; by default the first level-1 heading, else the file name. */
+	readonly title?: string | undefined;
+	/** Markdown, or plain text when the path ends in `.txt`. */
+	readonly content: string;
+}
+
+/** What one ingest asks for. */
+export interface IngestRequest {
+	/** The source's unique name; created on first use. */
+	readonly source: string;
+	/** Replaces the source's summary when given. */
+	readonly summary?: string | undefined;
+	readonly documents: readonly IngestDocument[];
+}
+
+/** What happened to one document. */
+export type PageOutcome = "added" | "updated" | "unchanged";
+
+/** The report of an ingest. */
+export interface IngestReport {
+	readonly source: { source_id: string; name: string };
+	readonly added: number;
+	readonly updated: number;
+	readonly unchanged: number;
+	readonly pages: ReadonlyArray<{ url: string; page_id: string; status: PageOutcome }>;
+}
+
+/**
+ * Ingests `request` into the knowledge base.
+ *
+ * @example
+ * const report = await ingest(db, { source: "docs", documents: [{ path: "a.md", content: "# A" }] }, Date.now());
+ */
+export async function ingest(
+	db: Database,
+	request: IngestRequest,
+	now: number,
+): Promise<IngestReport> {
+	const created = await ensureSource(db, {
+		id: newHandle("source"),
+		name: request.source,
+		summary: request.summary ?? "",
+		now,
+	});
+	const sourceId = created.id;
+	const stored = await pageHashes(
+		db,
+		sourceId,
+		request.documents.map((document) => document.path),
+	);
+	const pages: { url: string; page_id: string; status: PageOutcome }[] = [];
+	for (const document of request.documents) {
+		const parsed = parsePage(
+			{ url: document.path, title: document.title, content: document.content },
+			formatOf(document.path),
+		);
+		const contentHash = await sha256Hex(`${parsed.title}\n${parsed.content}`);
+		const existing = stored.get(document.path);
+		if (existing?.contentHash === contentHash) {
+			pages.push({ url: document.path, page_id: existing.id, status: "unchanged" });
+			continue;
+		}
+		const id = existing?.id ?? newHandle("page");
+		await writePage(
+			db,
+			{
+				id,
+				sourceId,
+				url: document.path,
+				title: parsed.title,
+				content: parsed.content,
+				contentHash,
+				wordCount: parsed.wordCount,
+				sectionCount: parsed.sections.length,
+				codeExampleCount: parsed.codeExamples.length,
+				createdAt: now,
+				updatedAt: now,
+			},
+			parsed.sections.map((section, position) => ({
+				pageId: id,
+				sourceId,
+				position,
+				...section,
+			})),
+			parsed.codeExamples.map((example, position) => ({
+				pageId: id,
+				sourceId,
+				position,
+				...example,
+			})),
+			existing !== undefined,
+		);
+		pages.push({ url: document.path, page_id: id, status: existing ? "updated" : "added" });
+	}
+	const changed = pages.some((page) => page.status !== "unchanged");
+	const summaryChanged = request.summary !== undefined && request.summary !== created.summary;
+	if (changed || summaryChanged) {
+		await refreshSource(db, sourceId, { summary: request.summary, now });
+	}
+	const count = (status: PageOutcome) => pages.filter((page) => page.status === status).length;
+	return {
+		source: { source_id: sourceId, name: created.name },
+		added: count("added"),
+		updated: count("updated"),
+		unchanged: count("unchanged"),
+		pages,
+	};
+}
+
+/** The SHA-256 of `text` (UTF-8), as 64 hex digits. */
+export async function sha256Hex(text: string): Promise<string> {
+	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+	return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
