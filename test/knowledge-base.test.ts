@@ -149,6 +149,32 @@ describe("knowledge base ingest (admin API)", () => {
 		}
 	});
 
+	it("takes concurrent ingests of the same new pages: every one answers 200, each page is stored once", async () => {
+		const name = uniqueWord("race");
+		const edited = fixtureDocuments().map((document) => ({
+			...document,
+			content: `${document.content}\n\nEdited.`,
+		}));
+		const reports = await Promise.all([
+			ingestAs(admin.token, name, fixtureDocuments()),
+			ingestAs(admin.token, name, fixtureDocuments()),
+			ingestAs(admin.token, name, edited),
+		]);
+		const sourceId = reports[0]?.source.source_id ?? "";
+		for (const report of reports) {
+			expect(report.source.source_id).toBe(sourceId);
+			expect(report.pages).toHaveLength(4);
+		}
+		// One handle per url, whichever ingest created it.
+		for (const url of reports[0]?.pages.map((page) => page.url) ?? []) {
+			const ids = new Set(
+				reports.map((report) => report.pages.find((p) => p.url === url)?.page_id),
+			);
+			expect(ids.size).toBe(1);
+		}
+		expect(await rowCounts(sourceId)).toMatchObject({ pages: 4 });
+	});
+
 	it("refuses a member (403) and a caller without credentials (401), and writes nothing", async () => {
 		const member = await createUser();
 		const name = uniqueWord("refused");

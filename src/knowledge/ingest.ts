@@ -80,37 +80,22 @@ export async function ingest(
 			pages.push({ url: document.path, page_id: existing.id, status: "unchanged" });
 			continue;
 		}
-		const id = existing?.id ?? newHandle("page");
-		await writePage(
-			db,
-			{
-				id,
-				sourceId,
-				url: document.path,
-				title: parsed.title,
-				content: parsed.content,
-				contentHash,
-				wordCount: parsed.wordCount,
-				sectionCount: parsed.sections.length,
-				codeExampleCount: parsed.codeExamples.length,
-				createdAt: now,
-				updatedAt: now,
-			},
-			parsed.sections.map((section, position) => ({
-				pageId: id,
-				sourceId,
-				position,
-				...section,
-			})),
-			parsed.codeExamples.map((example, position) => ({
-				pageId: id,
-				sourceId,
-				position,
-				...example,
-			})),
-			existing !== undefined,
-		);
-		pages.push({ url: document.path, page_id: id, status: existing ? "updated" : "added" });
+		const page = { url: document.path, parsed, contentHash };
+		let outcome: { id: string; status: PageOutcome };
+		try {
+			outcome = await storePage(db, sourceId, page, existing?.id, now);
+		} catch (error) {
+			// Another ingest added this page between our read and our write: the
+			// unique (source, url) index refused ours, so store over theirs.
+			if (existing || !isUniqueViolation(error)) throw error;
+			const theirs = (await pageHashes(db, sourceId, [document.path])).get(document.path);
+			if (!theirs) throw error;
+			outcome =
+				theirs.contentHash === contentHash
+					? { id: theirs.id, status: "unchanged" }
+					: await storePage(db, sourceId, page, theirs.id, now);
+		}
+		pages.push({ url: document.path, page_id: outcome.id, status: outcome.status });
 	}
 	const changed = pages.some((page) => page.status !== "unchanged");
 	const summaryChanged = request.summary !== undefined && request.summary !== created.summary;
@@ -125,6 +110,54 @@ export async function ingest(
 		unchanged: count("unchanged"),
 		pages,
 	};
+}
+
+/**
+ * Writes one parsed page: over page `existingId` when given (it keeps its
+ * handle), else as a new page.
+ */
+async function storePage(
+	db: Database,
+	sourceId: string,
+	page: { url: string; parsed: ReturnType<typeof parsePage>; contentHash: string },
+	existingId: string | undefined,
+	now: number,
+): Promise<{ id: string; status: PageOutcome }> {
+	const { parsed } = page;
+	const id = existingId ?? newHandle("page");
+	await writePage(
+		db,
+		{
+			id,
+			sourceId,
+			url: page.url,
+			title: parsed.title,
+			content: parsed.content,
+			contentHash: page.contentHash,
+			wordCount: parsed.wordCount,
+			sectionCount: parsed.sections.length,
+			codeExampleCount: parsed.codeExamples.length,
+			createdAt: now,
+			updatedAt: now,
+		},
+		parsed.sections.map((section, position) => ({ pageId: id, sourceId, position, ...section })),
+		parsed.codeExamples.map((example, position) => ({
+			pageId: id,
+			sourceId,
+			position,
+			...example,
+		})),
+		existingId !== undefined,
+	);
+	return { id, status: existingId ? "updated" : "added" };
+}
+
+/** Whether `error` is SQLite's refusal of a duplicate key (D1 passes its message through). */
+function isUniqueViolation(error: unknown): boolean {
+	return (
+		error instanceof Error &&
+		/UNIQUE constraint failed/.test(`${error.message} ${String(error.cause ?? "")}`)
+	);
 }
 
 /** The SHA-256 of `text` (UTF-8), as 64 hex digits. */
