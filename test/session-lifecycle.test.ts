@@ -15,6 +15,7 @@ import {
 	initialize,
 	MCP_URL,
 	post,
+	readResult,
 	rpc,
 	sessionStub,
 	syncMirror,
@@ -188,6 +189,37 @@ describe("idle expiry by alarm", () => {
 		// Back to the idle-expiry schedule.
 		const expiry = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
 		expect((expiry as number) - Date.now()).toBeGreaterThan(3500_000);
+	});
+
+	it("mirrors the rows queued before an eviction after it, and empties the outbox", async () => {
+		const { sessionId } = await initialize();
+		const stub = sessionStub(sessionId);
+		expect(await syncMirror(sessionId)).toBe(0);
+		await takeD1Offline("archon_mcp_requests");
+		try {
+			for (const method of ["tools/list", "ping", "ping"]) {
+				// Read to the end: an object is not evicted while a response stream is open.
+				expect(
+					(await readResult(await post(rpc(method), { session: sessionId }))).result,
+				).toBeDefined();
+			}
+			// The outbox held in memory is gone with the instance; the next one finds it in storage.
+			await evictDurableObject(stub);
+		} finally {
+			await bringD1Online("archon_mcp_requests");
+		}
+		expect(await syncMirror(sessionId)).toBe(0);
+		expect((await requestRows(sessionId)).map((r) => r.method)).toEqual([
+			"initialize",
+			"tools/list",
+			"ping",
+			"ping",
+		]);
+		const queued = await runInDurableObject(
+			stub,
+			(_i, state) => [...state.storage.kv.list({ prefix: StorageKey.OutboxPrefix })].length,
+		);
+		expect(queued).toBe(0);
 	});
 
 	it("expires while D1 is down: not served (503, revival needs D1), and the final row lands on retry", async () => {

@@ -127,7 +127,7 @@ export class SessionMirror {
 		let dropped = 0;
 		for (let round = 0; round < MAX_SYNC_ROUNDS; round++) {
 			const entries = this.#store.outbox(OUTBOX_BATCH_ROWS);
-			this.#store.dequeue(entries);
+			await this.#store.dequeue(entries);
 			dropped += entries.length;
 			if (entries.length < OUTBOX_BATCH_ROWS) break;
 		}
@@ -182,7 +182,7 @@ export class SessionMirror {
 				upsertSessionRow(this.#db, record),
 				...insertRequestRows(this.#db, rows),
 			]);
-			this.#store.dequeue(entries);
+			await this.#store.dequeue(entries);
 			if (this.#store.mirrorFailures() > 0) this.#store.setMirrorFailures(0);
 			if (entries.length === OUTBOX_BATCH_ROWS) continue;
 			// An ended record never changes again, so once it and every queued row are in D1 the object can forget.
