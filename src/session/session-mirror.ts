@@ -106,7 +106,7 @@ export class SessionMirror {
 			error: describeError(error),
 		});
 		if (record.status !== "active" || retryAt < record.expiresAt) {
-			await this.#store.setAlarm(retryAt, "retry");
+			await this.#store.armBy(retryAt);
 		}
 	}
 
@@ -146,7 +146,7 @@ export class SessionMirror {
 				reason: record.disconnectReason,
 			});
 		} else {
-			await this.#store.setAlarm(record.expiresAt, "expiry");
+			await this.#store.setAlarm(record.expiresAt);
 		}
 	}
 

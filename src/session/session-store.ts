@@ -4,7 +4,6 @@
  * | key                          | value                                                        |
  * | ---------------------------- | ------------------------------------------------------------ |
  * | `session`                    | `SessionRecord`: absent means no such session                |
- * | `alarm`                      | `AlarmPurpose` of the scheduled alarm                        |
  * | `mirror-failures`            | Retries of the D1 mirror that failed in a row (absent: 0)    |
  * | `outbox:<ts 15 digits>:<id>` | `RequestRecord` not yet mirrored to D1                       |
  * | `event-log`                  | Position of the SSE event log: next, oldest, bytes kept      |
@@ -16,13 +15,9 @@
  */
 import type { RequestRecord, SessionRecord } from "./session-record";
 
-/** Why the alarm is set: idle expiry, or retrying a D1 write that failed. */
-export type AlarmPurpose = "expiry" | "retry";
-
 /** Storage keys; the outbox and event keys each share one prefix so a bounded list finds them in order. */
 export const StorageKey = {
 	Session: "session",
-	Alarm: "alarm",
 	MirrorFailures: "mirror-failures",
 	OutboxPrefix: "outbox:",
 	EventLog: "event-log",
@@ -64,6 +59,8 @@ export class SessionStore {
 	#outbox: { readonly entries: Map<string, RequestRecord>; complete: boolean } | undefined;
 	/** `mirror-failures` as stored; absent until first read. */
 	#mirrorFailures: number | undefined;
+	/** Epoch ms of the scheduled alarm as this instance set it (null: none); absent until first read. */
+	#alarmAt: number | null | undefined;
 
 	constructor(storage: DurableObjectStorage) {
 		this.#storage = storage;
@@ -73,6 +70,16 @@ export class SessionStore {
 	session(): SessionRecord | undefined {
 		this.#session ??= { record: frozen(this.#storage.kv.get<SessionRecord>(StorageKey.Session)) };
 		return this.#session.record;
+	}
+
+	/**
+	 * The session as stored, read again: what the alarm decides on, so a record
+	 * changed behind the object's back (tests backdate the deadline) is seen;
+	 * one read per alarm.
+	 */
+	reload(): SessionRecord | undefined {
+		this.#session = undefined;
+		return this.session();
 	}
 
 	/** Saves the session record. */
@@ -136,22 +143,26 @@ export class SessionStore {
 		return entries;
 	}
 
-	/** Schedules the single alarm of this object, remembering why. */
-	async setAlarm(at: number, purpose: AlarmPurpose): Promise<void> {
-		if (this.#storage.kv.get<AlarmPurpose>(StorageKey.Alarm) !== purpose) {
-			this.#storage.kv.put(StorageKey.Alarm, purpose);
-		}
+	/** Schedules the single alarm of this object at `at` (epoch ms), replacing any other. */
+	async setAlarm(at: number): Promise<void> {
 		await this.#storage.setAlarm(at);
+		this.#alarmAt = at;
 	}
 
-	/** Why the current (or just fired) alarm was set. */
-	alarmPurpose(): AlarmPurpose {
-		return this.#storage.kv.get<AlarmPurpose>(StorageKey.Alarm) ?? "expiry";
+	/**
+	 * Makes sure the alarm fires no later than `at`: schedules it only when
+	 * none is, or the one scheduled is later. An earlier alarm is left alone
+	 * and re-arms itself when it fires (`McpSessionObject.alarm`), so a request
+	 * that only slides the idle deadline costs no `setAlarm` (bench/README.md).
+	 */
+	async armBy(at: number): Promise<void> {
+		if (this.#alarmAt === undefined) this.#alarmAt = await this.#storage.getAlarm();
+		if (this.#alarmAt === null || this.#alarmAt > at) await this.setAlarm(at);
 	}
 
-	/** Epoch ms of a scheduled alarm, or null; inside `alarm()` a non-null value means a newer schedule. */
-	scheduledAlarm(): Promise<number | null> {
-		return this.#storage.getAlarm();
+	/** Forgets the alarm that just fired: inside `alarm()` none is scheduled until one is set. */
+	alarmFired(): void {
+		this.#alarmAt = null;
 	}
 
 	/** Deletes the alarm and every key: the object forgets the session entirely. */
@@ -161,6 +172,7 @@ export class SessionStore {
 		this.#session = { record: undefined };
 		this.#outbox = { entries: new Map(), complete: true };
 		this.#mirrorFailures = 0;
+		this.#alarmAt = null;
 	}
 }
 
