@@ -9,7 +9,7 @@
  * dropped and an ended session is erased all the same, so no object retries
  * forever (a row D1 refuses once refused it on every retry).
  */
-import type { Database } from "../db/database";
+import { type Database, openDatabase } from "../db/database";
 import { insertLateLegacyRow, insertRequestRows, legacyRequestRow } from "../db/request-rows";
 import { upsertSessionRow } from "../db/session-rows";
 import { describeError } from "../errors";
@@ -38,6 +38,8 @@ const MAX_SYNC_ROUNDS = 20;
 /** Keeps D1 in step with one session object's storage. */
 export class SessionMirror {
 	readonly #store: SessionStore;
+	readonly #d1: D1Database;
+	/** Drizzle, for the rare writes; the hot ones are prepared D1 statements (`db/prepared-insert.ts`). */
 	readonly #db: Database;
 	readonly #waitUntil: (work: Promise<unknown>) => void;
 	#syncing: Promise<void> | undefined;
@@ -45,9 +47,10 @@ export class SessionMirror {
 	/** A background sync is scheduled and has not started yet. */
 	#syncPending = false;
 
-	constructor(store: SessionStore, db: Database, waitUntil: (work: Promise<unknown>) => void) {
+	constructor(store: SessionStore, d1: D1Database, waitUntil: (work: Promise<unknown>) => void) {
 		this.#store = store;
-		this.#db = db;
+		this.#d1 = d1;
+		this.#db = openDatabase(d1);
 		this.#waitUntil = waitUntil;
 	}
 
@@ -89,7 +92,7 @@ export class SessionMirror {
 	 * write a session cannot exist without (its creation). Throws if D1 fails.
 	 */
 	async writeSessionRow(record: SessionRecord): Promise<void> {
-		await upsertSessionRow(this.#db, record);
+		await upsertSessionRow(this.#d1, record).run();
 	}
 
 	/**
@@ -178,9 +181,9 @@ export class SessionMirror {
 			const entries = this.#store.outbox(OUTBOX_BATCH_ROWS);
 			// The caller columns of a legacy row come from the session record (see db/schema.ts).
 			const rows = entries.map((entry) => legacyRequestRow(entry.record, record));
-			await this.#db.batch([
-				upsertSessionRow(this.#db, record),
-				...insertRequestRows(this.#db, rows),
+			await this.#d1.batch([
+				upsertSessionRow(this.#d1, record),
+				...insertRequestRows(this.#d1, rows),
 			]);
 			await this.#store.dequeue(entries);
 			if (this.#store.mirrorFailures() > 0) this.#store.setMirrorFailures(0);

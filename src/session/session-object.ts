@@ -32,7 +32,6 @@ import {
 	ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { readConfig } from "../config";
-import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
 import { describeError, errorResponse, McpHttpError, serviceUnavailable } from "../errors";
 import { log } from "../log";
@@ -115,9 +114,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		super(ctx, env);
 		this.#store = new SessionStore(ctx.storage);
 		this.#events = new SessionEventStore(ctx.storage);
-		this.#mirror = new SessionMirror(this.#store, openDatabase(env.DB), (work) =>
-			ctx.waitUntil(work),
-		);
+		this.#mirror = new SessionMirror(this.#store, env.DB, (work) => ctx.waitUntil(work));
 	}
 
 	/**
