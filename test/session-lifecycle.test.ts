@@ -221,6 +221,28 @@ describe("idle expiry by alarm", () => {
 		expect((expiry as number) - Date.now()).toBeGreaterThan(3500_000);
 	});
 
+	it("keeps an alarm by the deadline when a sync fails at an early alarm whose retry would come later", async () => {
+		const { sessionId } = await initialize();
+		await post(rpc("ping"), { session: sessionId });
+		const stub = sessionStub(sessionId);
+		expect(await syncMirror(sessionId)).toBe(0);
+		// The deadline 2 s away, sooner than the first retry (10 s).
+		const deadline = Date.now() + 2_000;
+		await runInDurableObject(stub, (_i, state) => {
+			const record = state.storage.kv.get<{ expiresAt: number }>(StorageKey.Session);
+			state.storage.kv.put(StorageKey.Session, { ...record, expiresAt: deadline });
+		});
+		await takeD1Offline("archon_mcp_sessions");
+		try {
+			expect(await runDurableObjectAlarm(stub)).toBe(true);
+			expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBe(
+				deadline,
+			);
+		} finally {
+			await bringD1Online("archon_mcp_sessions");
+		}
+	});
+
 	it("mirrors the rows queued before an eviction after it, and empties the outbox", async () => {
 		const { sessionId } = await initialize();
 		const stub = sessionStub(sessionId);

@@ -102,7 +102,7 @@ export class SessionMirror {
 
 	/**
 	 * Arms the object's alarm to retry a failed sync: soon for an ended session,
-	 * and for a live one unless its idle expiry (which syncs anyway) comes first.
+	 * and for a live one at the retry or its idle deadline, whichever comes first.
 	 * The delay grows with the retries that failed in a row.
 	 */
 	async scheduleRetry(error: unknown): Promise<void> {
@@ -113,9 +113,10 @@ export class SessionMirror {
 			[McpAttribute.SessionId]: shortId(record.id),
 			error: describeError(error),
 		});
-		if (record.status !== "active" || retryAt < record.expiresAt) {
-			await this.#store.armBy(retryAt);
-		}
+		// A live session's alarm must also come by its deadline: the expiry syncs anyway.
+		await this.#store.armBy(
+			record.status === "active" ? Math.min(retryAt, record.expiresAt) : retryAt,
+		);
 	}
 
 	/**
