@@ -2,7 +2,7 @@
  * Queries on `archon_mcp_sessions`. Every function takes the database first.
  */
 import type { LoggingLevel } from "@modelcontextprotocol/server";
-import { and, count, desc, eq, getTableName, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableName, type SQL } from "drizzle-orm";
 import type { EndedSession, SessionRecord } from "../session/session-record";
 import type { Database } from "./database";
 import { preparedInsert, quoted } from "./prepared-insert";
