@@ -28,6 +28,12 @@ export interface ScaleOptions {
 	readonly concurrency: number;
 	/** Idle time after the last handshake before memory is read again. */
 	readonly idleSeconds: number;
+	/**
+	 * Idle timeout the server runs with for the run (`SESSION_TIMEOUT_SECONDS`
+	 * and `SESSION_UNUSED_TIMEOUT_SECONDS`, seconds): after the idle wait the
+	 * run waits past it and counts the sessions expired.
+	 */
+	readonly timeoutSeconds: number;
 	/** Hard limit for the whole run, start-up included. */
 	readonly deadlineSeconds: number;
 }
@@ -47,7 +53,8 @@ export const SCALE_DEFAULTS: ScaleOptions = {
 	sessions: 10_000,
 	concurrency: 8,
 	idleSeconds: 30,
-	deadlineSeconds: 1_200,
+	timeoutSeconds: 300,
+	deadlineSeconds: 1_800,
 };
 
 /** Usage of `npm run bench`. */
@@ -60,10 +67,11 @@ export const BENCH_USAGE = `Usage: npm run bench -- [--requests N] [--warmup N] 
   --deadline-seconds N  hard limit for the whole run (default ${BENCH_DEFAULTS.deadlineSeconds})`;
 
 /** Usage of `npm run bench:scale`. */
-export const SCALE_USAGE = `Usage: npm run bench:scale -- [--sessions N] [--concurrency N] [--idle-seconds N] [--deadline-seconds N]
+export const SCALE_USAGE = `Usage: npm run bench:scale -- [--sessions N] [--concurrency N] [--idle-seconds N] [--timeout-seconds N] [--deadline-seconds N]
   --sessions N          sessions to create and leave idle (default ${SCALE_DEFAULTS.sessions})
   --concurrency N       handshakes in flight (default ${SCALE_DEFAULTS.concurrency})
   --idle-seconds N      idle wait before memory is read again (default ${SCALE_DEFAULTS.idleSeconds})
+  --timeout-seconds N   the server's idle timeout; every session must then expire (default ${SCALE_DEFAULTS.timeoutSeconds}, at least 10)
   --deadline-seconds N  hard limit for the whole run (default ${SCALE_DEFAULTS.deadlineSeconds})`;
 
 /** Reads the options of `npm run bench`; undefined after printing usage for `--help`. */
@@ -106,6 +114,7 @@ export function parseScaleOptions(argv: readonly string[]): ScaleOptions | undef
 			sessions: { type: "string" },
 			concurrency: { type: "string" },
 			"idle-seconds": { type: "string" },
+			"timeout-seconds": { type: "string" },
 			"deadline-seconds": { type: "string" },
 			help: { type: "boolean" },
 		},
@@ -118,6 +127,12 @@ export function parseScaleOptions(argv: readonly string[]): ScaleOptions | undef
 		sessions: count("--sessions", values.sessions, SCALE_DEFAULTS.sessions),
 		concurrency: count("--concurrency", values.concurrency, SCALE_DEFAULTS.concurrency),
 		idleSeconds: count("--idle-seconds", values["idle-seconds"], SCALE_DEFAULTS.idleSeconds, 0),
+		timeoutSeconds: count(
+			"--timeout-seconds",
+			values["timeout-seconds"],
+			SCALE_DEFAULTS.timeoutSeconds,
+			10,
+		),
 		deadlineSeconds: count(
 			"--deadline-seconds",
 			values["deadline-seconds"],

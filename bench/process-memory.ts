@@ -9,6 +9,9 @@ import { readdirSync, readFileSync } from "node:fs";
 /** Bytes per kB as /proc reports them. */
 const KIB = 1024;
 
+/** Clock ticks per second of /proc's CPU times (`getconf CLK_TCK`; 100 on Linux). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** Resident bytes of `rootPid` and every process below it; 0 when it is gone. */
 function treeRssBytes(rootPid: number): number {
 	return processTree(rootPid).reduce((sum, pid) => sum + rssBytes(pid), 0);
@@ -47,6 +50,11 @@ export class PeakRss {
 	}
 }
 
+/** CPU seconds (user and system) used so far by `rootPid` and the processes below it now. */
+export function treeCpuSeconds(rootPid: number): number {
+	return processTree(rootPid).reduce((sum, pid) => sum + cpuTicks(pid), 0) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** Bytes as MiB with one decimal. */
 export function mebibytes(bytes: number): string {
 	return (bytes / KIB / KIB).toFixed(1);
@@ -79,6 +87,15 @@ function parentPid(pid: number): number | undefined {
 	const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 	const parent = Number(fields[1]);
 	return Number.isInteger(parent) ? parent : undefined;
+}
+
+/** User plus system clock ticks of `pid` (fields 14 and 15 of `/proc/<pid>/stat`); 0 when it has exited. */
+function cpuTicks(pid: number): number {
+	const stat = readProc(`/proc/${pid}/stat`);
+	if (stat === undefined) return 0;
+	// Fields after the command name: state is field 3, so utime (14) and stime (15) are at 11 and 12.
+	const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+	return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
 }
 
 /** Resident bytes of `pid` (`VmRSS`); 0 when it has exited or is a zombie. */

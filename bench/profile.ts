@@ -7,6 +7,7 @@
  * `.bench-results/` and prints self time by function and by file.
  *
  *   npm run bench:profile -- --targets legacy@8,modern@8 --requests 1500
+ *   npm run bench:profile -- --targets legacy@8 --functions dequeue,armBy,batch
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -98,6 +99,33 @@ function selfTime(profile: CpuProfile, keyOf: (node: CpuProfileNode) => string) 
 	return { all, rows: [...totals].sort((a, b) => b[1] - a[1]) };
 }
 
+/**
+ * Milliseconds of samples whose stack holds a function of each name
+ * (inclusive time, each sample counted once per name). The part of an async
+ * function after its first `await` runs on a microtask's stack, not its
+ * caller's, so an async caller's inclusive time leaves that part out.
+ */
+function inclusiveTime(profile: CpuProfile, names: readonly string[]): Map<string, number> {
+	const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+	const parentOf = new Map<number, number>();
+	for (const node of profile.nodes)
+		for (const child of node.children ?? []) parentOf.set(child, node.id);
+	const wanted = new Set(names);
+	const totals = new Map(names.map((name) => [name, 0]));
+	profile.samples.forEach((sample, index) => {
+		const ms = (profile.timeDeltas[index + 1] ?? 0) / 1000;
+		const seen = new Set<string>();
+		for (let id: number | undefined = sample; id !== undefined; id = parentOf.get(id)) {
+			const name = byId.get(id)?.callFrame.functionName ?? "";
+			if (wanted.has(name) && !seen.has(name)) {
+				seen.add(name);
+				totals.set(name, (totals.get(name) ?? 0) + ms);
+			}
+		}
+	});
+	return totals;
+}
+
 /** A file's name without the bundle's noise: the part after `node_modules/` or `src/`. */
 function fileOf(url: string): string {
 	if (url === "") return "(native)";
@@ -121,6 +149,8 @@ async function main(): Promise<void> {
 			targets: { type: "string", default: "legacy@8,modern@8" },
 			requests: { type: "string", default: "1500" },
 			warmup: { type: "string", default: "200" },
+			// Comma-separated function names whose inclusive CPU per request is printed too.
+			functions: { type: "string", default: "" },
 		},
 	});
 	const targets = selectTargets(values.targets.split(","));
@@ -180,6 +210,14 @@ async function main(): Promise<void> {
 				);
 				printTable(`### ${target.id}: self time by file`, byFile.all, byFile.rows);
 				printTable(`### ${target.id}: self time by function`, byFunction.all, byFunction.rows);
+				const names = values.functions.split(",").filter((name) => name !== "");
+				if (names.length > 0) {
+					console.log(`\n### ${target.id}: inclusive time of named functions\n`);
+					console.log("| function | ms / request |\n| --- | ---: |");
+					for (const [name, ms] of inclusiveTime(profile, names)) {
+						console.log(`| ${name} | ${(ms / result.requests).toFixed(3)} |`);
+					}
+				}
 			}
 		}
 	} finally {

@@ -3,8 +3,11 @@
  * them idle, and reports the wall time, the resident memory of the
  * `wrangler dev` process tree (before, sampled peak, after creation, after
  * the idle wait), and the session rows in D1, which must number the sessions
- * created (issue 13, "Scale"). Bounded: creation stops at its share of the
- * deadline and the report says how far it got. See bench/README.md.
+ * created (issue 13, "Scale"). Then it waits past the server's idle timeout
+ * (`--timeout-seconds`) and counts the rows marked expired, which must number
+ * the sessions too, with the CPU time the server's processes spent meanwhile.
+ * Bounded: creation stops at its share of the deadline and the report says
+ * how far it got. See bench/README.md.
  */
 import { pollD1 } from "../scripts/lib/d1.ts";
 import type { DevServer } from "../scripts/lib/dev-server.ts";
@@ -13,7 +16,7 @@ import { delay } from "../scripts/lib/process-group.ts";
 import { startDeadline } from "./deadline.ts";
 import { describeMachine, formatMachine, loadAverage } from "./machine.ts";
 import { parseScaleOptions, SCALE_USAGE, type ScaleOptions } from "./options.ts";
-import { mebibytes, PeakRss } from "./process-memory.ts";
+import { mebibytes, PeakRss, treeCpuSeconds } from "./process-memory.ts";
 import { writeResults } from "./results-file.ts";
 import { startServers, stopServers } from "./servers.ts";
 
@@ -26,6 +29,9 @@ const D1_WAIT_MS = 90_000;
 /** Time kept back from the deadline for the idle wait's end, the D1 count and shutdown (150 seconds). */
 const RESERVE_MS = 150_000;
 
+/** Longest wait, past the last session's idle deadline, for D1 to show every session expired (120 seconds). */
+const EXPIRY_WAIT_MS = 120_000;
+
 const CLIENT: ClientInfo = { name: "archon-bench-scale", version: "1.0.0" };
 
 /** What creating the sessions did. */
@@ -36,6 +42,22 @@ interface Creation {
 	readonly wallMs: number;
 	/** True when creation stopped at its share of the deadline. */
 	readonly stoppedAtBudget: boolean;
+	/** Epoch ms when the last handshake finished: every idle deadline is at most the timeout after it. */
+	readonly endedAt: number;
+}
+
+/** What the idle expiry of the sessions did, from the end of the idle wait. */
+interface Expiry {
+	/** Rows marked expired when the phase began (sessions created first may expire during a long creation). */
+	readonly expiredBefore: number;
+	/** Rows marked expired at the end: must equal the sessions created. */
+	readonly expired: number;
+	/** Milliseconds from the last session's idle deadline until D1 showed every session expired (or the wait ended). */
+	readonly lagMs: number;
+	/** CPU seconds of the `wrangler dev` tree over the phase. */
+	readonly cpuSeconds: number;
+	/** Resident bytes of the tree once every session expired. */
+	readonly rssAfterBytes: number;
 }
 
 async function main(options: ScaleOptions): Promise<number> {
@@ -46,7 +68,12 @@ async function main(options: ScaleOptions): Promise<number> {
 	const loadBefore = loadAverage();
 	console.log(`Machine\n${formatMachine(machine)}\n- load average (1 min) before: ${loadBefore}\n`);
 
-	const servers = await startServers(new Set(["project"] as const));
+	// Every session stays unused (a handshake only), so the unused timeout is the one that applies.
+	const timeout = String(options.timeoutSeconds);
+	const servers = await startServers(new Set(["project"] as const), {
+		SESSION_TIMEOUT_SECONDS: timeout,
+		SESSION_UNUSED_TIMEOUT_SECONDS: timeout,
+	});
 	const server = servers.get("project");
 	try {
 		if (server?.pid === undefined) throw new Error("The project server did not start");
@@ -63,8 +90,12 @@ async function main(options: ScaleOptions): Promise<number> {
 		);
 		await delay(options.idleSeconds * 1000);
 		const afterIdleBytes = rss.sample();
-		rss.stop();
 		const rows = await countSessionRows(server, creation.created);
+		console.log(
+			`${rows.total} session rows in D1; waiting past the ${options.timeoutSeconds} s idle timeout ...`,
+		);
+		const expiry = await expireSessions(server, options, creation, rss);
+		rss.stop();
 		const loadAfter = loadAverage();
 
 		const rate = creation.wallMs > 0 ? (creation.created / creation.wallMs) * 1000 : 0;
@@ -75,7 +106,11 @@ async function main(options: ScaleOptions): Promise<number> {
 				"| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
 				`| ${options.sessions} | ${creation.created} | ${creation.failed} | ${(creation.wallMs / 1000).toFixed(1)} | ${rate.toFixed(0)} | ${mebibytes(beforeBytes)} | ${mebibytes(rss.peakBytes)} | ${mebibytes(afterCreationBytes)} | ${mebibytes(afterIdleBytes)} | ${rows.total} | ${rows.active} |`,
 				"",
-				`RSS is the sum over the wrangler dev process tree (/proc VmRSS), peak sampled every ${RSS_SAMPLE_MS} ms.`,
+				`| timeout s | expired before the wait | expired | lag after the last deadline s | CPU s (tree) | CPU ms per session expired in the wait | RSS after expiry MiB |`,
+				"| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+				`| ${options.timeoutSeconds} | ${expiry.expiredBefore} | ${expiry.expired} | ${(expiry.lagMs / 1000).toFixed(1)} | ${expiry.cpuSeconds.toFixed(1)} | ${cpuPerExpired(expiry)} | ${mebibytes(expiry.rssAfterBytes)} |`,
+				"",
+				`RSS is the sum over the wrangler dev process tree (/proc VmRSS), peak sampled every ${RSS_SAMPLE_MS} ms; CPU is its user + system time (/proc stat).`,
 				`load average (1 min) after: ${loadAfter}`,
 			].join("\n"),
 		);
@@ -92,6 +127,7 @@ async function main(options: ScaleOptions): Promise<number> {
 				sampleIntervalMs: RSS_SAMPLE_MS,
 			},
 			d1: rows,
+			expiry,
 		});
 		console.log(`raw results: ${path}`);
 
@@ -101,6 +137,8 @@ async function main(options: ScaleOptions): Promise<number> {
 			creation.failed > 0 && `${creation.failed} handshakes failed, first: ${creation.firstError}`,
 			rows.total !== creation.created &&
 				`D1 holds ${rows.total} session rows for ${creation.created} sessions`,
+			expiry.expired !== creation.created &&
+				`D1 shows ${expiry.expired} sessions expired of ${creation.created}`,
 		].filter((problem) => typeof problem === "string");
 		for (const problem of problems) console.error(`bench:scale: ${problem}`);
 		return problems.length > 0 ? 1 : 0;
@@ -112,10 +150,11 @@ async function main(options: ScaleOptions): Promise<number> {
 
 /** The share of the deadline that creating sessions may take; throws when there is none. */
 function creationBudgetMs(options: ScaleOptions): number {
-	const budgetMs = (options.deadlineSeconds - options.idleSeconds) * 1000 - RESERVE_MS;
+	const waitsSeconds = options.idleSeconds + options.timeoutSeconds;
+	const budgetMs = (options.deadlineSeconds - waitsSeconds) * 1000 - RESERVE_MS - EXPIRY_WAIT_MS;
 	if (budgetMs <= 0) {
 		throw new Error(
-			`--deadline-seconds ${options.deadlineSeconds} leaves no time to create sessions: allow more than --idle-seconds plus ${RESERVE_MS / 1000} s`,
+			`--deadline-seconds ${options.deadlineSeconds} leaves no time to create sessions: allow more than --idle-seconds plus --timeout-seconds plus ${(RESERVE_MS + EXPIRY_WAIT_MS) / 1000} s`,
 		);
 	}
 	return budgetMs;
@@ -150,7 +189,59 @@ async function createSessions(
 		}
 	};
 	await Promise.all(Array.from({ length: options.concurrency }, worker));
-	return { created, failed, firstError, wallMs: performance.now() - t0, stoppedAtBudget };
+	const wallMs = performance.now() - t0;
+	return { created, failed, firstError, wallMs, stoppedAtBudget, endedAt: Date.now() };
+}
+
+/**
+ * Waits past the last session's idle deadline, then until D1 shows every
+ * session expired (each object's own alarm ends it: nothing sweeps the
+ * others), measuring the CPU the server's processes spent meanwhile.
+ */
+async function expireSessions(
+	server: DevServer,
+	options: ScaleOptions,
+	creation: Creation,
+	rss: PeakRss,
+): Promise<Expiry> {
+	const pid = server.pid as number;
+	const cpuBefore = treeCpuSeconds(pid);
+	const expiredBefore = (await countExpired(server.persistDir, () => true, 0)).expired;
+	const lastDeadline = creation.endedAt + options.timeoutSeconds * 1000;
+	await delay(Math.max(0, lastDeadline - Date.now()));
+	const { expired } = await countExpired(
+		server.persistDir,
+		(count) => count === creation.created,
+		EXPIRY_WAIT_MS,
+	);
+	return {
+		expiredBefore,
+		expired,
+		lagMs: Date.now() - lastDeadline,
+		cpuSeconds: treeCpuSeconds(pid) - cpuBefore,
+		rssAfterBytes: rss.sample(),
+	};
+}
+
+/** Session rows marked expired by idle timeout, polled until `accept` takes the count or `waitMs` passes. */
+async function countExpired(
+	persistDir: string,
+	accept: (expired: number) => boolean,
+	waitMs: number,
+): Promise<{ expired: number }> {
+	const { rows } = await pollD1(
+		persistDir,
+		"SELECT COUNT(*) AS expired FROM archon_mcp_sessions WHERE status = 'expired' AND disconnect_reason = 'timeout'",
+		([row]) => accept(Number(row?.expired ?? 0)),
+		waitMs,
+	);
+	return { expired: Number(rows[0]?.expired ?? 0) };
+}
+
+/** CPU milliseconds per session that expired during the wait, or n/a when none did. */
+function cpuPerExpired(expiry: Expiry): string {
+	const during = expiry.expired - expiry.expiredBefore;
+	return during > 0 ? ((expiry.cpuSeconds * 1000) / during).toFixed(2) : "n/a";
 }
 
 /** Session rows in D1, polled until they number `expected` (the mirror writes in the background). */

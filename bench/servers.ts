@@ -43,14 +43,19 @@ export function serverVars(role: ServerRole): Readonly<Record<string, string>> {
 }
 
 /**
- * Starts the servers of `roles` side by side; if one fails, stops the others
- * and throws its error.
+ * Starts the servers of `roles` side by side, each with `vars` on top of its
+ * own; if one fails, stops the others and throws its error.
  */
 export async function startServers(
 	roles: ReadonlySet<ServerRole>,
+	vars: Readonly<Record<string, string>> = {},
 ): Promise<Map<ServerRole, DevServer>> {
 	const started = await Promise.allSettled(
-		[...roles].map(async (role) => [role, await DevServer.start(SERVER_OPTIONS[role])] as const),
+		[...roles].map(async (role) => {
+			const options = SERVER_OPTIONS[role];
+			const server = await DevServer.start({ ...options, vars: { ...options.vars, ...vars } });
+			return [role, server] as const;
+		}),
 	);
 	const servers = new Map<ServerRole, DevServer>();
 	for (const outcome of started) {

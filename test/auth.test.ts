@@ -2,6 +2,8 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { explainAuthFailure } from "../src/auth/caller";
+import type { SessionRecord } from "../src/session/session-record";
+import { StorageKey } from "../src/session/session-store";
 import { sessionRow } from "./helpers/d1";
 import {
 	bearer,
@@ -189,17 +191,24 @@ describe("per-client session timeout", () => {
 		[5, 60],
 		[1_000_000, 86_400],
 	] as const) {
-		it(`a token asking for ${asked} s gets an alarm ${applied} s out once used`, async () => {
+		it(`a token asking for ${asked} s gets an idle deadline ${applied} s out once used`, async () => {
 			const user = await createUser({ tokenTimeoutSeconds: asked });
 			const sessionId = await initializeAs(user.token);
 			// Until its first request a session has the unused timeout (unused-sessions.test.ts).
 			expect((await pingAs(user.token, sessionId)).status).toBe(200);
-			const alarm = await runInDurableObject(sessionStub(sessionId), (_i, state) =>
-				state.storage.getAlarm(),
+			const [deadline, alarm] = await runInDurableObject(
+				sessionStub(sessionId),
+				async (_i, state) => [
+					state.storage.kv.get<SessionRecord>(StorageKey.Session)?.expiresAt,
+					await state.storage.getAlarm(),
+				],
 			);
-			const seconds = ((alarm as number) - Date.now()) / 1000;
+			const seconds = ((deadline as number) - Date.now()) / 1000;
 			expect(seconds).toBeGreaterThan(applied - 5);
 			expect(seconds).toBeLessThanOrEqual(applied);
+			// The alarm comes by the deadline (it re-arms there if it fires first).
+			expect(alarm).not.toBeNull();
+			expect(alarm as number).toBeLessThanOrEqual(deadline as number);
 			const info = await readResult(
 				await post(rpc("tools/call", { name: "session_info", arguments: {} }), {
 					url: PUBLIC_MCP_URL,

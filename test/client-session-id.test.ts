@@ -2,6 +2,7 @@ import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { requestRows, sessionRow } from "./helpers/d1";
 import {
+	backdateSession,
 	callTool,
 	deleteSession,
 	expectErrorResponse,
@@ -56,6 +57,7 @@ describe("X-Archon-Session-Id (client-provided session id)", () => {
 
 	it("initialize with an idle-expired id revives it: same id, the new handshake", async () => {
 		const old = await initialize({ clientName: "claude-code" });
+		await backdateSession(old.sessionId);
 		await runDurableObjectAlarm(sessionStub(old.sessionId));
 		const again = await initialize({ archon: old.sessionId, clientName: "cursor-vscode" });
 		expect(again.sessionId).toBe(old.sessionId);

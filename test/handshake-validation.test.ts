@@ -11,6 +11,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { bringD1Online, requestRows, sessionRow, takeD1Offline } from "./helpers/d1";
 import { bearer, createUser, PUBLIC_MCP_URL } from "./helpers/identity";
 import {
+	backdateSession,
 	callTool,
 	expectErrorResponse,
 	initialize,
@@ -209,6 +210,7 @@ describe("mirror retries back off and give up", () => {
 		await takeD1Offline("archon_mcp_sessions");
 		try {
 			// Expiry: the final row cannot be written; each alarm from here on is a retry.
+			await backdateSession(sessionId);
 			expect(await runDurableObjectAlarm(stub)).toBe(true);
 			const delays = [];
 			for (let retry = 0; retry < 9; retry++) {

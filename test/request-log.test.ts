@@ -3,9 +3,16 @@
  * its queries, and the modern lane's batched writer.
  */
 import { env } from "cloudflare:workers";
+import { eq } from "drizzle-orm";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { openDatabase } from "../src/db/database";
-import { insertLateLegacyRow, type RequestRow, requestMetrics } from "../src/db/request-rows";
+import {
+	insertLateLegacyRow,
+	insertRequestRows,
+	type RequestRow,
+	requestMetrics,
+} from "../src/db/request-rows";
+import { mcpRequests } from "../src/db/schema";
 import { RequestRowWriter } from "../src/modern/row-writer";
 import type { RequestRecord } from "../src/session/session-record";
 import { bringD1Online, type RequestRowRaw, requestRowsWhere, takeD1Offline } from "./helpers/d1";
@@ -124,7 +131,7 @@ describe("request log queries", () => {
 
 	it("metrics group requests by era and client, busiest first", async () => {
 		const since = Date.now();
-		const writer = new RequestRowWriter(db(), { sleep: async () => {} });
+		const writer = new RequestRowWriter(env.DB, { sleep: async () => {} });
 		const { work, waitUntil } = collectWork();
 		for (let i = 0; i < 3; i++) writer.add(modernRow("metrics-a"), waitUntil);
 		writer.add(
@@ -144,11 +151,41 @@ describe("request log queries", () => {
 	});
 });
 
+describe("the prepared insert of request rows", () => {
+	it("writes every column of the Drizzle table, as Drizzle reads it back, in chunks under D1's parameter limit", async () => {
+		const rows = Array.from({ length: 9 }, (_, i) =>
+			modernRow("prepared", {
+				userId: `u-${i}`,
+				toolName: `tool-${i}`,
+				errorMessage: "boom",
+				status: "error",
+				durationMs: 1.5 + i,
+				traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01",
+			}),
+		);
+		const statements = insertRequestRows(env.DB, rows);
+		expect(statements).toHaveLength(2);
+		await env.DB.batch(statements);
+		// Every column is set, so a column the SQL left out would read back null.
+		for (const row of rows) {
+			const [read] = await db()
+				.select()
+				.from(mcpRequests)
+				.where(eq(mcpRequests.requestId, row.requestId));
+			expect(read).toEqual(row);
+		}
+		// Written again (a retried batch): left alone.
+		await env.DB.batch(insertRequestRows(env.DB, rows));
+		expect(await rowsOf("prepared")).toHaveLength(9);
+	});
+});
+
 describe("the modern lane's row writer", () => {
 	it("writes the rows of one window in one batch, kept alive by the request that opened it", async () => {
-		const writer = new RequestRowWriter(db());
+		const batch = vi.fn((statements: D1PreparedStatement[]) => env.DB.batch(statements));
+		const d1 = { prepare: (sql: string) => env.DB.prepare(sql), batch } as unknown as D1Database;
+		const writer = new RequestRowWriter(d1);
 		const { work, waitUntil } = collectWork();
-		const batch = vi.spyOn(db().constructor.prototype, "batch");
 		for (let i = 0; i < 5; i++) writer.add(modernRow("window"), waitUntil);
 		expect(work).toHaveLength(1);
 		await Promise.all(work);
@@ -158,7 +195,7 @@ describe("the modern lane's row writer", () => {
 
 	it("retries a failed batch and loses no row when D1 comes back", async () => {
 		let pauses = 0;
-		const writer = new RequestRowWriter(db(), {
+		const writer = new RequestRowWriter(env.DB, {
 			sleep: async () => {
 				pauses++;
 				// The first pause is the batching window; D1 is back by the first retry.
@@ -179,7 +216,7 @@ describe("the modern lane's row writer", () => {
 	});
 
 	it("gives up after three retries and logs how many rows it lost", async () => {
-		const writer = new RequestRowWriter(db(), { sleep: async () => {} });
+		const writer = new RequestRowWriter(env.DB, { sleep: async () => {} });
 		const error = vi.spyOn(console, "error");
 		const { work, waitUntil } = collectWork();
 		await takeD1Offline("archon_mcp_requests");

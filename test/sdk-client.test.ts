@@ -6,7 +6,14 @@ import {
 } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { describe, expect, it } from "vitest";
 import { sessionRow } from "./helpers/d1";
-import { fetchWorker, MCP_URL, SERVER_TOOLS, sessionStub, syncMirror } from "./helpers/mcp";
+import {
+	backdateSession,
+	fetchWorker,
+	MCP_URL,
+	SERVER_TOOLS,
+	sessionStub,
+	syncMirror,
+} from "./helpers/mcp";
 
 /** An official SDK client whose HTTP goes to the Worker under test. */
 async function connectSdkClient(): Promise<{
@@ -35,6 +42,7 @@ describe("the official MCP TypeScript SDK client", () => {
 		expect(result.structuredContent).toMatchObject({ status: "healthy" });
 
 		// SDK 1.x has no recovery from a 404: the server revives the idle-expired session instead.
+		await backdateSession(sessionId);
 		await runDurableObjectAlarm(sessionStub(sessionId));
 		expect(await sessionRow(sessionId)).toMatchObject({ status: "expired" });
 		const info = await first.client.callTool({ name: "session_info", arguments: {} });

@@ -9,12 +9,15 @@ import { describe, expect, it } from "vitest";
 import { StorageKey } from "../src/session/session-store";
 import { bringD1Online, requestRows, sessionRow, takeD1Offline } from "./helpers/d1";
 import {
+	backdateSession,
 	callTool,
 	expectErrorResponse,
 	fetchWorker,
 	initialize,
+	initializeRequest,
 	MCP_URL,
 	post,
+	readResult,
 	rpc,
 	sessionStub,
 	syncMirror,
@@ -110,17 +113,42 @@ describe("validation of every later request", () => {
 });
 
 describe("idle expiry by alarm", () => {
-	it("slides the alarm with each request to now + SESSION_TIMEOUT_SECONDS", async () => {
+	it("slides the deadline with each request without moving the alarm; the alarm re-arms at it", async () => {
 		const { sessionId } = await initialize();
 		const stub = sessionStub(sessionId);
-		const before = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
-		await post(rpc("ping"), { session: sessionId });
-		const after = await runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		const alarmAt = () => runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		const deadline = () =>
+			runInDurableObject(
+				stub,
+				(_i, state) => state.storage.kv.get<{ expiresAt: number }>(StorageKey.Session)?.expiresAt,
+			);
+		const before = await alarmAt();
 		expect(before).not.toBeNull();
-		expect(after).toBeGreaterThanOrEqual(before as number);
-		// 3600 s is the default in wrangler.toml.
-		expect((after as number) - Date.now()).toBeGreaterThan(3590_000);
-		expect((after as number) - Date.now()).toBeLessThanOrEqual(3600_000);
+		await post(rpc("ping"), { session: sessionId });
+		// 3600 s is the default in wrangler.toml; the alarm stays at the unused-session deadline.
+		const slid = (await deadline()) as number;
+		expect(slid - Date.now()).toBeGreaterThan(3590_000);
+		expect(slid - Date.now()).toBeLessThanOrEqual(3600_000);
+		expect(await alarmAt()).toBe(before);
+
+		// Fired at its old time, the alarm finds the session used since: not expired, re-armed at the deadline.
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect(await alarmAt()).toBe(slid);
+		expect((await post(rpc("ping"), { session: sessionId })).status).toBe(200);
+		expect(await syncMirror(sessionId)).toBe(0);
+		expect((await sessionRow(sessionId))?.status).toBe("active");
+	});
+
+	it("moves the alarm earlier when a new handshake shortens the deadline", async () => {
+		const { sessionId } = await initialize();
+		await post(rpc("ping"), { session: sessionId });
+		const stub = sessionStub(sessionId);
+		await runDurableObjectAlarm(stub);
+		const alarmAt = () => runInDurableObject(stub, (_i, state) => state.storage.getAlarm());
+		expect(((await alarmAt()) as number) - Date.now()).toBeGreaterThan(3590_000);
+		await post(initializeRequest(), { archon: sessionId, version: null });
+		// Unused again after the handshake: SESSION_UNUSED_TIMEOUT_SECONDS (300 s) applies.
+		expect(((await alarmAt()) as number) - Date.now()).toBeLessThanOrEqual(300_000);
 	});
 
 	it("expires the session: storage erased, D1 row expired with reason and duration", async () => {
@@ -128,6 +156,7 @@ describe("idle expiry by alarm", () => {
 		await callTool(sessionId, "health_check");
 		const stub = sessionStub(sessionId);
 
+		await backdateSession(sessionId);
 		expect(await runDurableObjectAlarm(stub)).toBe(true);
 
 		const row = await sessionRow(sessionId);
@@ -150,8 +179,10 @@ describe("idle expiry by alarm", () => {
 	it("is idempotent: a second alarm run changes nothing", async () => {
 		const { sessionId } = await initialize();
 		const stub = sessionStub(sessionId);
+		await backdateSession(sessionId);
 		await runDurableObjectAlarm(stub);
 		const first = await sessionRow(sessionId);
+		expect(first?.status).toBe("expired");
 		await runInDurableObject(stub, (instance) => instance.alarm());
 		expect(await sessionRow(sessionId)).toEqual(first);
 	});
@@ -190,12 +221,66 @@ describe("idle expiry by alarm", () => {
 		expect((expiry as number) - Date.now()).toBeGreaterThan(3500_000);
 	});
 
+	it("keeps an alarm by the deadline when a sync fails at an early alarm whose retry would come later", async () => {
+		const { sessionId } = await initialize();
+		await post(rpc("ping"), { session: sessionId });
+		const stub = sessionStub(sessionId);
+		expect(await syncMirror(sessionId)).toBe(0);
+		// The deadline 2 s away, sooner than the first retry (10 s).
+		const deadline = Date.now() + 2_000;
+		await runInDurableObject(stub, (_i, state) => {
+			const record = state.storage.kv.get<{ expiresAt: number }>(StorageKey.Session);
+			state.storage.kv.put(StorageKey.Session, { ...record, expiresAt: deadline });
+		});
+		await takeD1Offline("archon_mcp_sessions");
+		try {
+			expect(await runDurableObjectAlarm(stub)).toBe(true);
+			expect(await runInDurableObject(stub, (_i, state) => state.storage.getAlarm())).toBe(
+				deadline,
+			);
+		} finally {
+			await bringD1Online("archon_mcp_sessions");
+		}
+	});
+
+	it("mirrors the rows queued before an eviction after it, and empties the outbox", async () => {
+		const { sessionId } = await initialize();
+		const stub = sessionStub(sessionId);
+		expect(await syncMirror(sessionId)).toBe(0);
+		await takeD1Offline("archon_mcp_requests");
+		try {
+			for (const method of ["tools/list", "ping", "ping"]) {
+				// Read to the end: an object is not evicted while a response stream is open.
+				expect(
+					(await readResult(await post(rpc(method), { session: sessionId }))).result,
+				).toBeDefined();
+			}
+			// The outbox held in memory is gone with the instance; the next one finds it in storage.
+			await evictDurableObject(stub);
+		} finally {
+			await bringD1Online("archon_mcp_requests");
+		}
+		expect(await syncMirror(sessionId)).toBe(0);
+		expect((await requestRows(sessionId)).map((r) => r.method)).toEqual([
+			"initialize",
+			"tools/list",
+			"ping",
+			"ping",
+		]);
+		const queued = await runInDurableObject(
+			stub,
+			(_i, state) => [...state.storage.kv.list({ prefix: StorageKey.OutboxPrefix })].length,
+		);
+		expect(queued).toBe(0);
+	});
+
 	it("expires while D1 is down: not served (503, revival needs D1), and the final row lands on retry", async () => {
 		const { sessionId } = await initialize();
 		const stub = sessionStub(sessionId);
 		expect(await syncMirror(sessionId)).toBe(0);
 		await takeD1Offline("archon_mcp_sessions");
 		try {
+			await backdateSession(sessionId);
 			expect(await runDurableObjectAlarm(stub)).toBe(true);
 			const refused = await post(rpc("ping"), { session: sessionId });
 			await expectErrorResponse(refused, 503, -32603);

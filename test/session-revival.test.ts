@@ -18,6 +18,7 @@ import {
 	pingAs,
 } from "./helpers/identity";
 import {
+	backdateSession,
 	callTool,
 	deleteSession,
 	expectErrorResponse,
@@ -40,6 +41,7 @@ afterEach(() => {
 
 /** Expires a session by its alarm, as an idle timeout does; the D1 row is then final. */
 async function expire(sessionId: string): Promise<void> {
+	await backdateSession(sessionId);
 	expect(await runDurableObjectAlarm(sessionStub(sessionId))).toBe(true);
 	expect(await sessionRow(sessionId)).toMatchObject({
 		status: "expired",

@@ -6,9 +6,19 @@
  */
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
+import type { SessionRecord } from "../src/session/session-record";
+import { StorageKey } from "../src/session/session-store";
 import { sessionRow } from "./helpers/d1";
 import { createUser, initializeAs, pingAs } from "./helpers/identity";
-import { initialize, initializeRequest, post, rpc, sessionStub, syncMirror } from "./helpers/mcp";
+import {
+	backdateSession,
+	initialize,
+	initializeRequest,
+	post,
+	rpc,
+	sessionStub,
+	syncMirror,
+} from "./helpers/mcp";
 import { liveSessionsOf, openUsedSession } from "./helpers/user-sessions";
 
 /** Seconds from now to the session's alarm. */
@@ -17,6 +27,14 @@ async function alarmInSeconds(sessionId: string): Promise<number> {
 		state.storage.getAlarm(),
 	);
 	return ((alarm as number) - Date.now()) / 1000;
+}
+
+/** Seconds from now to the session's idle deadline (requests slide it; the alarm re-arms at it when it fires). */
+async function deadlineInSeconds(sessionId: string): Promise<number> {
+	const record = await runInDurableObject(sessionStub(sessionId), (_i, state) =>
+		state.storage.kv.get<SessionRecord>(StorageKey.Session),
+	);
+	return ((record?.expiresAt ?? 0) - Date.now()) / 1000;
 }
 
 describe("the unused-session timeout", () => {
@@ -35,7 +53,8 @@ describe("the unused-session timeout", () => {
 			).status,
 		).toBe(202);
 		expect(await alarmInSeconds(sessionId)).toBeLessThanOrEqual(before);
-
+		expect(await deadlineInSeconds(sessionId)).toBeLessThanOrEqual(before);
+		await backdateSession(sessionId);
 		expect(await runDurableObjectAlarm(sessionStub(sessionId))).toBe(true);
 		expect(await sessionRow(sessionId)).toMatchObject({
 			status: "expired",
@@ -46,7 +65,7 @@ describe("the unused-session timeout", () => {
 	it("gives the full idle timeout from the first request on", async () => {
 		const { sessionId } = await initialize();
 		expect((await post(rpc("ping"), { session: sessionId })).status).toBe(200);
-		expect(await alarmInSeconds(sessionId)).toBeGreaterThan(3590);
+		expect(await deadlineInSeconds(sessionId)).toBeGreaterThan(3590);
 	});
 
 	it("starts again at a new handshake in the session", async () => {
@@ -54,12 +73,15 @@ describe("the unused-session timeout", () => {
 		expect((await post(rpc("ping"), { session: sessionId })).status).toBe(200);
 		const again = await post(initializeRequest(), { archon: sessionId, version: null });
 		expect(again.headers.get("mcp-session-id")).toBe(sessionId);
+		expect(await deadlineInSeconds(sessionId)).toBeLessThanOrEqual(300);
 		expect(await alarmInSeconds(sessionId)).toBeLessThanOrEqual(300);
 	});
 
 	it("still serves a late first request, in the same session (revived)", async () => {
 		const { sessionId } = await initialize();
+		await backdateSession(sessionId);
 		await runDurableObjectAlarm(sessionStub(sessionId));
+		expect((await sessionRow(sessionId))?.status).toBe("expired");
 		const late = await post(rpc("tools/list"), { session: sessionId });
 		expect(late.status).toBe(200);
 		expect(late.headers.get("mcp-session-id")).toBe(sessionId);
@@ -95,6 +117,7 @@ describe("per-user limits count only used sessions (MAX_SESSIONS_PER_USER=3)", (
 		const user = await createUser();
 		const sessionId = await initializeAs(user.token);
 		expect(await liveSessionsOf(user.id)).toEqual([[sessionId, false]]);
+		await backdateSession(sessionId);
 		await runDurableObjectAlarm(sessionStub(sessionId));
 		expect(await liveSessionsOf(user.id)).toEqual([]);
 	});

@@ -5,6 +5,7 @@
 import { avg, count, desc, gte, sql } from "drizzle-orm";
 import type { RequestRecord, SessionRecord } from "../session/session-record";
 import type { Database } from "./database";
+import { preparedInsert } from "./prepared-insert";
 import { mcpRequests, mcpSessions } from "./schema";
 
 /** A row of the request log as written. */
@@ -25,15 +26,24 @@ export function legacyRequestRow(record: RequestRecord, session: SessionRecord):
 	};
 }
 
+/** The INSERT of request rows, derived from the Drizzle table; a row already present is left alone. */
+const insertRequests = preparedInsert<RequestRow>(mcpRequests, () => "ON CONFLICT DO NOTHING");
+
 /**
- * Statements inserting request rows, chunked under D1's parameter limit.
+ * Statements inserting request rows, chunked under D1's parameter limit
+ * (prepared D1 statements: no Drizzle query building on this hot path).
  * A row already present is left alone, so a retried write is harmless.
  */
-export function insertRequestRows(db: Database, rows: readonly RequestRow[]) {
+export function insertRequestRows(
+	d1: D1Database,
+	rows: readonly RequestRow[],
+): D1PreparedStatement[] {
 	const statements = [];
 	for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-		const chunk = rows.slice(start, start + ROWS_PER_STATEMENT).map((row) => ({ ...row }));
-		statements.push(db.insert(mcpRequests).values(chunk).onConflictDoNothing());
+		const chunk = rows.slice(start, start + ROWS_PER_STATEMENT);
+		statements.push(
+			d1.prepare(insertRequests.sql(chunk.length)).bind(...insertRequests.params(chunk)),
+		);
 	}
 	return statements;
 }

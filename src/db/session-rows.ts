@@ -2,26 +2,32 @@
  * Queries on `archon_mcp_sessions`. Every function takes the database first.
  */
 import type { LoggingLevel } from "@modelcontextprotocol/server";
-import { and, count, desc, eq, type SQL, sql } from "drizzle-orm";
+import { and, count, desc, eq, getTableName, type SQL } from "drizzle-orm";
 import type { EndedSession, SessionRecord } from "../session/session-record";
 import type { Database } from "./database";
+import { preparedInsert, quoted } from "./prepared-insert";
 import { mcpRequests, mcpSessions, type SessionStatus } from "./schema";
 
 /**
- * The statement that makes the D1 row match a session record. A row that has
- * already ended is never brought back to `active` by a late mirror write.
+ * The upsert of a session row, derived from the Drizzle table: every column
+ * but the id and `connected_at` takes the new value, unless the row has ended.
  */
-export function upsertSessionRow(db: Database, record: SessionRecord) {
-	const row = toSessionRow(record);
-	const { sessionId: _id, connectedAt: _connected, ...changes } = row;
-	return db
-		.insert(mcpSessions)
-		.values(row)
-		.onConflictDoUpdate({
-			target: mcpSessions.sessionId,
-			set: changes,
-			setWhere: sql`${mcpSessions.status} = 'active'`,
-		});
+const upsertSessions = preparedInsert<typeof mcpSessions.$inferInsert>(mcpSessions, (columns) => {
+	const kept = new Set(["sessionId", "connectedAt"]);
+	const set = [...columns]
+		.filter(([key]) => !kept.has(key))
+		.map(([, name]) => `${name} = excluded.${name}`);
+	const table = quoted(getTableName(mcpSessions));
+	return `ON CONFLICT (${columns.get("sessionId")}) DO UPDATE SET ${set.join(", ")} WHERE ${table}.${columns.get("status")} = 'active'`;
+});
+
+/**
+ * The statement that makes the D1 row match a session record (a prepared D1
+ * statement: it runs after every request). A row that has already ended is
+ * never brought back to `active` by a late mirror write.
+ */
+export function upsertSessionRow(d1: D1Database, record: SessionRecord): D1PreparedStatement {
+	return d1.prepare(upsertSessions.sql(1)).bind(...upsertSessions.params([toSessionRow(record)]));
 }
 
 /** Number of sessions whose row is `active`. */

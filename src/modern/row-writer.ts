@@ -6,7 +6,6 @@
  * and go). A failed batch is retried a bounded number of times; only then is
  * it given up, and the loss is logged with its row count.
  */
-import { type Database, openDatabase } from "../db/database";
 import { insertRequestRows, type RequestRow } from "../db/request-rows";
 import { describeError } from "../errors";
 import { log } from "../log";
@@ -38,13 +37,13 @@ interface Batch {
 
 /** Batches request rows per isolate and writes them with bounded retries. */
 export class RequestRowWriter {
-	readonly #db: Database;
+	readonly #d1: D1Database;
 	readonly #sleep: (ms: number) => Promise<void>;
 	/** The window rows join until it is written or full. */
 	#open: Batch | undefined;
 
-	constructor(db: Database, options: RowWriterOptions = {}) {
-		this.#db = db;
+	constructor(d1: D1Database, options: RowWriterOptions = {}) {
+		this.#d1 = d1;
 		this.#sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
 	}
 
@@ -73,8 +72,8 @@ export class RequestRowWriter {
 	async #write(rows: readonly RequestRow[]): Promise<void> {
 		for (let attempt = 0; ; attempt++) {
 			try {
-				const [first, ...rest] = insertRequestRows(this.#db, rows);
-				if (first) await this.#db.batch([first, ...rest]);
+				const statements = insertRequestRows(this.#d1, rows);
+				if (statements.length > 0) await this.#d1.batch(statements);
 				return;
 			} catch (error) {
 				const delay = RETRY_DELAYS_MS[attempt];
@@ -100,7 +99,7 @@ const writers = new WeakMap<D1Database, RequestRowWriter>();
 export function rowWriterFor(d1: D1Database): RequestRowWriter {
 	let writer = writers.get(d1);
 	if (!writer) {
-		writer = new RequestRowWriter(openDatabase(d1));
+		writer = new RequestRowWriter(d1);
 		writers.set(d1, writer);
 	}
 	return writer;

@@ -2,7 +2,8 @@
  * The Durable Object that is one MCP session. It validates every request
  * against its stored record before serving it, keeps the session's MCP
  * server and transport while it lives in memory (restoring them from the
- * record after a restart), slides an idle-expiry alarm, and mirrors the
+ * record after a restart), expires it when idle by an alarm that requests do
+ * not move (it re-arms at the deadline they slid), and mirrors the
  * session and its requests to D1 off the response path.
  *
  * Storage layout: `session-store.ts`. Lifecycle rules: `session-record.ts`.
@@ -31,7 +32,6 @@ import {
 	ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { readConfig } from "../config";
-import { openDatabase } from "../db/database";
 import type { DisconnectReason } from "../db/schema";
 import { describeError, errorResponse, McpHttpError, serviceUnavailable } from "../errors";
 import { log } from "../log";
@@ -114,9 +114,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		super(ctx, env);
 		this.#store = new SessionStore(ctx.storage);
 		this.#events = new SessionEventStore(ctx.storage);
-		this.#mirror = new SessionMirror(this.#store, openDatabase(env.DB), (work) =>
-			ctx.waitUntil(work),
-		);
+		this.#mirror = new SessionMirror(this.#store, env.DB, (work) => ctx.waitUntil(work));
 	}
 
 	/**
@@ -269,7 +267,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		this.#checkName(record.id);
 		if (this.#store.session() !== undefined || record.status !== "active") return false;
 		this.#store.saveSession(record);
-		await this.#store.setAlarm(record.expiresAt, "expiry");
+		await this.#store.setAlarm(record.expiresAt);
 		log.info("session.imported", this.#fields(record, { expiresAt: record.expiresAt }));
 		return true;
 	}
@@ -289,18 +287,18 @@ export class McpSessionObject extends DurableObject<Env> {
 	}
 
 	/**
-	 * Idle expiry and mirror retries. Safe to run twice: a session that is gone
-	 * is a no-op, an ended one only retries its final D1 write.
+	 * Idle expiry and mirror retries. Requests do not move the alarm, they
+	 * slide the record's deadline: an alarm that finds the session used since
+	 * it was set re-arms at that deadline (`lastActivity` + timeout), so expiry
+	 * is still exact to the alarm's granularity. Safe to run twice: a session
+	 * that is gone is a no-op, an ended one only retries its final D1 write.
 	 */
 	override async alarm(): Promise<void> {
-		const record = this.#store.session();
+		this.#store.alarmFired();
+		const record = this.#store.reload();
 		if (!record) return;
 		const now = Date.now();
-		const expiryDue = this.#store.alarmPurpose() === "expiry" || now >= record.expiresAt;
-		if (record.status === "active" && expiryDue) {
-			// Inside alarm(), getAlarm() is null unless setAlarm() ran since the alarm started
-			// (Durable Objects alarms API): a request that came in meanwhile slid the deadline.
-			if ((await this.#store.scheduledAlarm()) !== null) return;
+		if (record.status === "active" && now >= record.expiresAt) {
 			this.#store.saveSession(endSession(record, "timeout", now));
 			log.info(
 				"session.expired",
@@ -318,13 +316,15 @@ export class McpSessionObject extends DurableObject<Env> {
 			await this.#mirror.retryFailed(error);
 			return;
 		}
+		// Live: the deadline as the requests since the alarm was set left it (a request meanwhile may have armed one already).
 		const after = this.#store.session();
-		if (after?.status === "active") await this.#store.setAlarm(after.expiresAt, "expiry");
+		if (after?.status === "active") await this.#store.armBy(after.expiresAt);
 	}
 
 	/**
 	 * Runs the MCP transport for `call` in `record` (a POST, or a GET that
-	 * resumes a stream), saving the record and sliding the alarm first;
+	 * resumes a stream), saving the record first and arming the alarm if the
+	 * deadline moved before it (a new handshake's shorter timeout);
 	 * `handshake` when `call` is an `initialize`, which gets a new connection.
 	 */
 	async #serve(
@@ -335,7 +335,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		this.#tracked = call.tracked !== false;
 		const saved = { ...record, requestCount: record.requestCount + (handshake ? 1 : 0) };
 		this.#store.saveSession(saved);
-		await this.#store.setAlarm(saved.expiresAt, "expiry");
+		await this.#store.armBy(saved.expiresAt);
 
 		const deps = this.#connectionDeps(saved.id);
 		const connection = await (handshake

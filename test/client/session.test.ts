@@ -6,7 +6,7 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { MCPClient } from "../../src/client/index";
-import { SERVER_TOOLS } from "../helpers/mcp";
+import { backdateSession, SERVER_TOOLS } from "../helpers/mcp";
 import {
 	MCP_URL,
 	mirroredRow,
@@ -85,6 +85,7 @@ describe("session renewal", () => {
 		const client = testClient(recorder, { onSessionChange: (id, old) => changes.push([id, old]) });
 		await client.callTool("session_info");
 		const sessionId = client.sessionId as string;
+		await backdateSession(sessionId);
 		expect(await runDurableObjectAlarm(sessionStub(sessionId))).toBe(true);
 		expect(await mirroredRow(sessionId)).toMatchObject({ status: "expired" });
 		recorder.exchanges.length = 0;

@@ -1,8 +1,11 @@
 /**
  * Request builders and response readers shared by the Worker tests.
  */
+import { runInDurableObject } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { SessionRecord } from "../../src/session/session-record";
+import { StorageKey } from "../../src/session/session-store";
 
 /** The MCP endpoint as tests reach it: a loopback host, like `npm start`. */
 export const MCP_URL = "http://localhost/mcp";
@@ -184,6 +187,28 @@ export function deleteSession(sessionId: string): Promise<Response> {
 /** The stub of a session's Durable Object. */
 export function sessionStub(sessionId: string) {
 	return env.MCP_SESSION.get(env.MCP_SESSION.idFromName(sessionId));
+}
+
+/**
+ * Moves a live session's idle deadline into the past, as if its idle timeout
+ * (or unused timeout) had run out with no request since, so its next alarm
+ * (`runDurableObjectAlarm`) expires it; an alarm run before this re-arms at
+ * the deadline instead. The record is written behind the object's back; the
+ * alarm reads it from storage again (`SessionStore.reload`).
+ */
+export async function backdateSession(sessionId: string): Promise<void> {
+	const stub = sessionStub(sessionId);
+	await runInDurableObject(stub, (_instance, state) => {
+		const record = state.storage.kv.get<SessionRecord>(StorageKey.Session);
+		if (record?.status !== "active") throw new Error(`No live session ${sessionId} to backdate`);
+		const idleMs = record.expiresAt - record.lastActivity;
+		const expiresAt = Date.now() - 1;
+		state.storage.kv.put(StorageKey.Session, {
+			...record,
+			lastActivity: expiresAt - idleMs,
+			expiresAt,
+		});
+	});
 }
 
 /** Flushes the session's D1 mirror now, as the background sync would. */

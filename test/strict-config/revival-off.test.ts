@@ -6,12 +6,20 @@
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { sessionRow } from "../helpers/d1";
-import { expectErrorResponse, initialize, post, rpc, sessionStub } from "../helpers/mcp";
+import {
+	backdateSession,
+	expectErrorResponse,
+	initialize,
+	post,
+	rpc,
+	sessionStub,
+} from "../helpers/mcp";
 
 describe("revival off", () => {
 	it("an idle-expired session is a 404, and stays expired", async () => {
 		const { sessionId } = await initialize();
 		expect((await post(rpc("ping"), { session: sessionId })).status).toBe(200);
+		await backdateSession(sessionId);
 		expect(await runDurableObjectAlarm(sessionStub(sessionId))).toBe(true);
 
 		const gone = await expectErrorResponse(
