@@ -26,7 +26,11 @@ export interface ScaleOptions {
 	readonly sessions: number;
 	/** Handshakes in flight while creating them. */
 	readonly concurrency: number;
-	/** Idle time after the last handshake before memory is read again. */
+	/**
+	 * Idle time after the last handshake, memory read every 5 s. 30 s by
+	 * default: under `wrangler dev` an idle session object leaves the heap
+	 * about 10 s after its last event (bench/README.md, "Scale").
+	 */
 	readonly idleSeconds: number;
 	/**
 	 * Idle timeout the server runs with for the run (`SESSION_TIMEOUT_SECONDS`
@@ -70,7 +74,7 @@ export const BENCH_USAGE = `Usage: npm run bench -- [--requests N] [--warmup N] 
 export const SCALE_USAGE = `Usage: npm run bench:scale -- [--sessions N] [--concurrency N] [--idle-seconds N] [--timeout-seconds N] [--deadline-seconds N]
   --sessions N          sessions to create and leave idle (default ${SCALE_DEFAULTS.sessions})
   --concurrency N       handshakes in flight (default ${SCALE_DEFAULTS.concurrency})
-  --idle-seconds N      idle wait before memory is read again (default ${SCALE_DEFAULTS.idleSeconds})
+  --idle-seconds N      idle wait, memory read every 5 s (default ${SCALE_DEFAULTS.idleSeconds})
   --timeout-seconds N   the server's idle timeout; every session must then expire (default ${SCALE_DEFAULTS.timeoutSeconds}, at least 10)
   --deadline-seconds N  hard limit for the whole run (default ${SCALE_DEFAULTS.deadlineSeconds})`;
 

@@ -3,7 +3,7 @@
  * session objects, which run in the same workerd isolate under `wrangler
  * dev`) while one target is under load, through wrangler's DevTools inspector
  * (Chrome DevTools Protocol, `Profiler.start`/`stop`, over Node's global
- * `WebSocket`). Writes the `.cpuprofile` (open it in Chrome DevTools) to
+ * `WebSocket`, bench/devtools.ts). Writes the `.cpuprofile` (open it in Chrome DevTools) to
  * `.bench-results/` and prints self time by function and by file.
  *
  *   npm run bench:profile -- --targets legacy@8,modern@8 --requests 1500
@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../scripts/lib/wrangler.ts";
+import { DevToolsSession, inspectorTargets } from "./devtools.ts";
 import { runLoad } from "./load.ts";
 import { startServers, stopServers } from "./servers.ts";
 import { isUnavailable, selectTargets } from "./targets.ts";
@@ -39,48 +40,6 @@ interface CpuProfile {
 	readonly timeDeltas: readonly number[];
 	readonly startTime: number;
 	readonly endTime: number;
-}
-
-/** A minimal CDP client over one inspector WebSocket. */
-class DevToolsSession {
-	readonly #socket: WebSocket;
-	readonly #waiting = new Map<number, (message: { result?: unknown; error?: unknown }) => void>();
-	#nextId = 1;
-
-	private constructor(socket: WebSocket) {
-		this.#socket = socket;
-		socket.addEventListener("message", (event) => {
-			const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown };
-			if (message.id !== undefined) this.#waiting.get(message.id)?.(message);
-		});
-	}
-
-	static async connect(url: string): Promise<DevToolsSession> {
-		// Wrangler's inspector proxy wants a local Origin; undici's WebSocket takes headers as a non-standard option.
-		const init = { headers: { origin: "http://localhost" } } as unknown as string[];
-		const socket = new WebSocket(url, init);
-		await new Promise((resolve, reject) => {
-			socket.addEventListener("open", resolve, { once: true });
-			socket.addEventListener("error", reject, { once: true });
-		});
-		return new DevToolsSession(socket);
-	}
-
-	async send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-		const id = this.#nextId++;
-		const answer = new Promise<{ result?: unknown; error?: unknown }>((resolve) =>
-			this.#waiting.set(id, resolve),
-		);
-		this.#socket.send(JSON.stringify({ id, method, params }));
-		const message = await answer;
-		this.#waiting.delete(id);
-		if (message.error) throw new Error(`${method}: ${JSON.stringify(message.error)}`);
-		return message.result as T;
-	}
-
-	close(): void {
-		this.#socket.close();
-	}
 }
 
 /** Self time per key, in milliseconds, heaviest first. */
@@ -163,10 +122,7 @@ async function main(): Promise<void> {
 			if (!server) throw new Error(`no server for ${target.id}`);
 			const send = await target.prepare(server);
 			if (isUnavailable(send)) throw new Error(`${target.id}: ${send.unavailable}`);
-			const list = (await (
-				await fetch(`http://127.0.0.1:${server.inspectorPort}/json`)
-			).json()) as Array<{ title?: string; webSocketDebuggerUrl?: string }>;
-			const inspectable = list.filter((entry) => entry.webSocketDebuggerUrl);
+			const inspectable = await inspectorTargets(server.inspectorPort);
 			console.log(
 				`\n## ${target.id}: inspector targets ${inspectable.map((e) => e.title).join(", ")}`,
 			);

@@ -1,19 +1,22 @@
 /**
  * `npm run bench:scale`: creates many sessions (10 000 unless told), leaves
- * them idle, and reports the wall time, the resident memory of the
- * `wrangler dev` process tree (before, sampled peak, after creation, after
- * the idle wait), and the session rows in D1, which must number the sessions
- * created (issue 13, "Scale"). Then it waits past the server's idle timeout
- * (`--timeout-seconds`) and counts the rows marked expired, which must number
- * the sessions too, with the CPU time the server's processes spent meanwhile.
- * Bounded: creation stops at its share of the deadline and the report says
- * how far it got. See bench/README.md.
+ * them idle, and reports the wall time, the memory of the server (the JS
+ * heap used by the Worker's isolate after a forced GC, read through
+ * wrangler's inspector, and the resident memory of the `wrangler dev`
+ * process tree) before creation, after it, every few seconds of the idle
+ * wait and after expiry, and the session rows in D1, which must number the
+ * sessions created (issue 13, "Scale"). Then it waits past the server's idle
+ * timeout (`--timeout-seconds`) and counts the rows marked expired, which
+ * must number the sessions too, with the CPU time the server's processes
+ * spent meanwhile. Bounded: creation stops at its share of the deadline and
+ * the report says how far it got. See bench/README.md.
  */
 import { pollD1 } from "../scripts/lib/d1.ts";
 import type { DevServer } from "../scripts/lib/dev-server.ts";
 import { type ClientInfo, openSession } from "../scripts/lib/mcp-http.ts";
 import { delay } from "../scripts/lib/process-group.ts";
 import { startDeadline } from "./deadline.ts";
+import { heapUsedBytes } from "./devtools.ts";
 import { describeMachine, formatMachine, loadAverage } from "./machine.ts";
 import { parseScaleOptions, SCALE_USAGE, type ScaleOptions } from "./options.ts";
 import { mebibytes, PeakRss, treeCpuSeconds } from "./process-memory.ts";
@@ -22,6 +25,9 @@ import { startServers, stopServers } from "./servers.ts";
 
 /** Interval between memory samples (500 ms). */
 const RSS_SAMPLE_MS = 500;
+
+/** Interval between memory readings during the idle wait (5 seconds): idle objects leave the heap about 10 s after their last event. */
+const IDLE_SAMPLE_MS = 5_000;
 
 /** Longest wait for the D1 mirror to hold every session row (90 seconds). */
 const D1_WAIT_MS = 90_000;
@@ -56,8 +62,22 @@ interface Expiry {
 	readonly lagMs: number;
 	/** CPU seconds of the `wrangler dev` tree over the phase. */
 	readonly cpuSeconds: number;
-	/** Resident bytes of the tree once every session expired. */
-	readonly rssAfterBytes: number;
+	/** Memory once every session expired. */
+	readonly memoryAfter: Memory;
+}
+
+/** The server's memory at one point of the run. */
+interface Memory {
+	/** JS heap used by the Worker's isolate (and the session objects in it) after a full GC; undefined when the inspector did not answer. */
+	readonly heapBytes: number | undefined;
+	/** Resident bytes of the `wrangler dev` process tree. */
+	readonly rssBytes: number;
+}
+
+/** A memory reading during the idle wait. */
+interface IdleMemory extends Memory {
+	/** Seconds since the last handshake. */
+	readonly idleSeconds: number;
 }
 
 async function main(options: ScaleOptions): Promise<number> {
@@ -79,22 +99,23 @@ async function main(options: ScaleOptions): Promise<number> {
 		if (server?.pid === undefined) throw new Error("The project server did not start");
 		console.log(`wrangler dev pid ${server.pid} on ${server.origin}`);
 		const rss = new PeakRss(server.pid, RSS_SAMPLE_MS);
-		const beforeBytes = rss.sample();
+		const memory = memoryReader(server, rss);
+		const before = await memory();
 		console.log(
 			`creating ${options.sessions} sessions, ${options.concurrency} handshakes in flight ...`,
 		);
 		const creation = await createSessions(server, options, Date.now() + budgetMs);
-		const afterCreationBytes = rss.sample();
+		const afterCreation = await memory();
 		console.log(
 			`created ${creation.created} of ${options.sessions} in ${(creation.wallMs / 1000).toFixed(1)} s, ${creation.failed} failed; idle for ${options.idleSeconds} s ...`,
 		);
-		await delay(options.idleSeconds * 1000);
-		const afterIdleBytes = rss.sample();
+		const idle = await idleWait(creation.endedAt, options.idleSeconds, memory);
+		const afterIdle = idle.at(-1) ?? afterCreation;
 		const rows = await countSessionRows(server, creation.created);
 		console.log(
 			`${rows.total} session rows in D1; waiting past the ${options.timeoutSeconds} s idle timeout ...`,
 		);
-		const expiry = await expireSessions(server, options, creation, rss);
+		const expiry = await expireSessions(server, options, creation, memory);
 		rss.stop();
 		const loadAfter = loadAverage();
 
@@ -102,14 +123,23 @@ async function main(options: ScaleOptions): Promise<number> {
 		console.log(
 			[
 				"",
-				`| sessions asked | created | failed | wall s | sessions/s | RSS before MiB | peak RSS MiB | RSS after creation MiB | RSS after ${options.idleSeconds} s idle MiB | D1 rows | D1 active |`,
-				"| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-				`| ${options.sessions} | ${creation.created} | ${creation.failed} | ${(creation.wallMs / 1000).toFixed(1)} | ${rate.toFixed(0)} | ${mebibytes(beforeBytes)} | ${mebibytes(rss.peakBytes)} | ${mebibytes(afterCreationBytes)} | ${mebibytes(afterIdleBytes)} | ${rows.total} | ${rows.active} |`,
-				"",
-				`| timeout s | expired before the wait | expired | lag after the last deadline s | CPU s (tree) | CPU ms per session expired in the wait | RSS after expiry MiB |`,
+				`| sessions asked | created | failed | wall s | sessions/s | D1 rows | D1 active |`,
 				"| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-				`| ${options.timeoutSeconds} | ${expiry.expiredBefore} | ${expiry.expired} | ${(expiry.lagMs / 1000).toFixed(1)} | ${expiry.cpuSeconds.toFixed(1)} | ${cpuPerExpired(expiry)} | ${mebibytes(expiry.rssAfterBytes)} |`,
+				`| ${options.sessions} | ${creation.created} | ${creation.failed} | ${(creation.wallMs / 1000).toFixed(1)} | ${rate.toFixed(0)} | ${rows.total} | ${rows.active} |`,
 				"",
+				"| memory | JS heap used MiB | RSS MiB |",
+				"| --- | ---: | ---: |",
+				memoryRow("before creation", before),
+				`| peak (sampled) | | ${mebibytes(rss.peakBytes)} |`,
+				memoryRow("after creation", afterCreation),
+				...idle.map((reading) => memoryRow(`${reading.idleSeconds} s idle`, reading)),
+				memoryRow("after expiry", expiry.memoryAfter),
+				"",
+				`| timeout s | expired before the wait | expired | lag after the last deadline s | CPU s (tree) | CPU ms per session expired in the wait |`,
+				"| ---: | ---: | ---: | ---: | ---: | ---: |",
+				`| ${options.timeoutSeconds} | ${expiry.expiredBefore} | ${expiry.expired} | ${(expiry.lagMs / 1000).toFixed(1)} | ${expiry.cpuSeconds.toFixed(1)} | ${cpuPerExpired(expiry)} |`,
+				"",
+				"JS heap used is the Worker's isolate, which under wrangler dev holds the session objects too, after a forced GC (DevTools HeapProfiler.collectGarbage, Runtime.getHeapUsage); idle times count from the last handshake.",
 				`RSS is the sum over the wrangler dev process tree (/proc VmRSS), peak sampled every ${RSS_SAMPLE_MS} ms; CPU is its user + system time (/proc stat).`,
 				`load average (1 min) after: ${loadAfter}`,
 			].join("\n"),
@@ -119,12 +149,14 @@ async function main(options: ScaleOptions): Promise<number> {
 			loadAverage: { before: loadBefore, after: loadAfter },
 			options,
 			creation,
-			rssBytes: {
-				before: beforeBytes,
-				peak: rss.peakBytes,
-				afterCreation: afterCreationBytes,
-				afterIdle: afterIdleBytes,
-				sampleIntervalMs: RSS_SAMPLE_MS,
+			memory: {
+				before,
+				afterCreation,
+				idle,
+				afterIdle,
+				afterExpiry: expiry.memoryAfter,
+				peakRssBytes: rss.peakBytes,
+				rssSampleIntervalMs: RSS_SAMPLE_MS,
 			},
 			d1: rows,
 			expiry,
@@ -202,7 +234,7 @@ async function expireSessions(
 	server: DevServer,
 	options: ScaleOptions,
 	creation: Creation,
-	rss: PeakRss,
+	memory: () => Promise<Memory>,
 ): Promise<Expiry> {
 	const pid = server.pid as number;
 	const cpuBefore = treeCpuSeconds(pid);
@@ -219,8 +251,53 @@ async function expireSessions(
 		expired,
 		lagMs: Date.now() - lastDeadline,
 		cpuSeconds: treeCpuSeconds(pid) - cpuBefore,
-		rssAfterBytes: rss.sample(),
+		memoryAfter: await memory(),
 	};
+}
+
+/**
+ * Reads the server's memory: the tree's RSS, then the isolate's heap after a
+ * forced GC. The inspector is a bystander: if it fails, the heap is reported
+ * as not measured (the first error is printed) and the run goes on.
+ */
+function memoryReader(server: DevServer, rss: PeakRss): () => Promise<Memory> {
+	// workerd runs a forced GC when the isolate is next entered: the liveness route enters it and wakes no object.
+	const nudge = async () => {
+		await (await fetch(`${server.origin}/health/live`)).arrayBuffer();
+	};
+	let warned = false;
+	return async () => {
+		const rssBytes = rss.sample();
+		try {
+			return { heapBytes: await heapUsedBytes(server.inspectorPort, nudge), rssBytes };
+		} catch (error) {
+			if (!warned) console.error(`bench:scale: JS heap not measured: ${error}`);
+			warned = true;
+			return { heapBytes: undefined, rssBytes };
+		}
+	};
+}
+
+/** Waits until `idleSeconds` have passed since `endedAt`, reading memory every few seconds and at the end. */
+async function idleWait(
+	endedAt: number,
+	idleSeconds: number,
+	memory: () => Promise<Memory>,
+): Promise<IdleMemory[]> {
+	const readings: IdleMemory[] = [];
+	const end = endedAt + idleSeconds * 1000;
+	while (Date.now() < end) {
+		await delay(Math.min(IDLE_SAMPLE_MS, end - Date.now()));
+		const idleSeconds = Math.round((Date.now() - endedAt) / 1000);
+		readings.push({ idleSeconds, ...(await memory()) });
+	}
+	return readings;
+}
+
+/** A row of the memory table. */
+function memoryRow(label: string, memory: Memory): string {
+	const heap = memory.heapBytes === undefined ? "n/a" : mebibytes(memory.heapBytes);
+	return `| ${label} | ${heap} | ${mebibytes(memory.rssBytes)} |`;
 }
 
 /** Session rows marked expired by idle timeout, polled until `accept` takes the count or `waitMs` passes. */
