@@ -3,7 +3,7 @@
  * `health_check` tool.
  */
 import type { ServerConfig } from "../config";
-import { isSchemaMigrated, openDatabase } from "../db/database";
+import { isSchemaMigrated } from "../db/database";
 import { SERVER_VERSION } from "../version";
 
 /** Result of a health check. */
@@ -43,7 +43,7 @@ export async function checkHealth(
 	try {
 		await d1?.prepare("SELECT 1").first();
 		reachable = d1 !== undefined;
-		migrated = reachable && (await isSchemaMigrated(openDatabase(d1)));
+		migrated = d1 !== undefined && (await isSchemaMigrated(d1));
 	} catch {
 		// Unreachable: both stay false.
 	}
