@@ -176,6 +176,35 @@ describe("versions: sharing and size bounds", () => {
 		expect(rows?.n).toBe(2);
 	});
 
+	it("follows its project's visibility now: an admin's snapshot of a member's project is the member's; unsharing hides older versions", async () => {
+		const owner = await agentOf(await createUser(), "legacy");
+		const admin = await agentOf(await createUser({ role: "admin" }), "modern");
+		const other = await agentOf(await createUser(), "modern");
+		const { project_id: projectId } = await ok(owner, "manage_project", {
+			action: "create",
+			title: "Watched",
+			features: ["a"],
+			shared: true,
+		});
+		const { version } = await ok(admin, "manage_version", {
+			action: "create",
+			project_id: projectId,
+			field_name: "features",
+		});
+		const versionId = (version as { id: string }).id;
+		expect((await ok(owner, "find_versions", { project_id: projectId })).count).toBe(1);
+		await ok(owner, "find_versions", { version_id: versionId });
+		await ok(other, "find_versions", { version_id: versionId });
+
+		await ok(owner, "manage_project", { action: "update", project_id: projectId, shared: false });
+		expect(await refused(other, "find_versions", { version_id: versionId })).toMatch(/^No version/);
+		await ok(owner, "manage_version", {
+			action: "restore",
+			project_id: projectId,
+			version_id: versionId,
+		});
+	});
+
 	it("refuses a snapshot over 256 KiB and writes no version", async () => {
 		const agent = await agentOf(await createUser(), "modern");
 		const projectId = await project(agent);

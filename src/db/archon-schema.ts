@@ -2,7 +2,7 @@
  * Archon's projects, their tasks, documents and versions, in D1. Every row is
  * owned by a user (`user_id`; null when auth is off on loopback) and seen by
  * that user, by admins, and by everyone when `shared` is set
- * (`src/archon/visibility.ts`). Ids are opaque handles (`src/archon/handles.ts`).
+ * (`src/db/visibility.ts`). Ids are opaque handles (`src/archon/handles.ts`).
  * JSON columns hold JSON text. Times are Unix epoch milliseconds.
  */
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
@@ -92,7 +92,9 @@ export const versions = sqliteTable(
 		projectId: text("project_id")
 			.notNull()
 			.references(() => projects.id, { onDelete: "cascade" }),
+		/** Who took the snapshot. Who may see it is its project's business (src/db/version-queries.ts). */
 		userId: text("user_id"),
+		/** The project's `shared` when the snapshot was taken; not read: visibility follows the project. */
 		shared: integer("shared", { mode: "boolean" }).notNull().default(false),
 		fieldName: text("field_name").$type<VersionedField>().notNull(),
 		/** 1, 2, 3 … per project and field. */

@@ -1,7 +1,9 @@
 /**
  * Queries on `archon_versions` and the project fields they snapshot. Every
- * function takes the database first; reads take the viewer and see only what
- * `visibleTo` lets them. A version is never changed once written.
+ * function takes the database first; reads take the viewer and see a version
+ * exactly when `visibleTo` lets them see its project, as it is now: whoever
+ * made the snapshot, and whether the project was shared then, does not
+ * matter. A version is never changed once written.
  */
 import { and, desc, eq, type SQL, sql } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
@@ -38,11 +40,12 @@ export async function findVisibleVersion(
 	id: string,
 ): Promise<VersionRow | undefined> {
 	const [row] = await db
-		.select()
+		.select({ version: versions })
 		.from(versions)
-		.where(and(eq(versions.id, id), visibleTo(versions, viewer)))
+		.innerJoin(projects, eq(projects.id, versions.projectId))
+		.where(and(eq(versions.id, id), visibleTo(projects, viewer)))
 		.limit(1);
-	return row;
+	return row?.version;
 }
 
 /** Filters of a version listing. */
@@ -60,20 +63,22 @@ export async function listVersions(
 	page: { limit: number; offset: number },
 ): Promise<VersionRow[]> {
 	const conditions: (SQL | undefined)[] = [
-		visibleTo(versions, viewer),
+		visibleTo(projects, viewer),
 		eq(versions.projectId, filter.projectId),
 	];
 	if (filter.fieldName !== undefined) conditions.push(eq(versions.fieldName, filter.fieldName));
 	if (filter.versionNumber !== undefined) {
 		conditions.push(eq(versions.versionNumber, filter.versionNumber));
 	}
-	return db
-		.select()
+	const rows = await db
+		.select({ version: versions })
 		.from(versions)
+		.innerJoin(projects, eq(projects.id, versions.projectId))
 		.where(and(...conditions))
 		.orderBy(desc(versions.createdAt), desc(versions.versionNumber), versions.id)
 		.limit(page.limit)
 		.offset(page.offset);
+	return rows.map((row) => row.version);
 }
 
 /** The documents of a project as a `docs` snapshot holds them, oldest first, at most `MAX_SNAPSHOT_DOCUMENTS`. */
