@@ -113,6 +113,7 @@ describe("request log queries", () => {
 			durationMs: 4,
 			status: "success",
 			errorMessage: null,
+			traceparent: "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
 		};
 		await insertLateLegacyRow(db(), record);
 		await insertLateLegacyRow(db(), record); // a retry changes nothing
@@ -125,6 +126,7 @@ describe("request log queries", () => {
 				client_name: "windsurf",
 				client_version: "2.1.0",
 				protocol_version: "2025-11-25",
+				traceparent: record.traceparent,
 			}),
 		]);
 	});

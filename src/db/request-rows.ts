@@ -11,9 +11,6 @@ import { mcpRequests, mcpSessions } from "./schema";
 /** A row of the request log as written. */
 export type RequestRow = typeof mcpRequests.$inferInsert;
 
-/** D1 binds at most 100 parameters per statement; a request row binds 13. */
-const ROWS_PER_STATEMENT = 7;
-
 /** The row of a request served in a legacy session: the caller columns come from its session record. */
 export function legacyRequestRow(record: RequestRecord, session: SessionRecord): RequestRow {
 	return {
@@ -28,6 +25,9 @@ export function legacyRequestRow(record: RequestRecord, session: SessionRecord):
 
 /** The INSERT of request rows, derived from the Drizzle table; a row already present is left alone. */
 const insertRequests = preparedInsert<RequestRow>(mcpRequests, () => "ON CONFLICT DO NOTHING");
+
+/** D1 binds at most 100 parameters per statement; a request row binds one per column. */
+const ROWS_PER_STATEMENT = Math.floor(100 / insertRequests.keys.length);
 
 /**
  * Statements inserting request rows, chunked under D1's parameter limit
@@ -58,10 +58,10 @@ export async function insertLateLegacyRow(db: Database, record: RequestRecord): 
 	const s = mcpSessions;
 	await db.run(sql`INSERT INTO ${mcpRequests} (
 			request_id, session_id, era, method, tool_name, timestamp, duration_ms, status,
-			error_message, user_id, client_name, client_version, protocol_version)
+			error_message, user_id, client_name, client_version, protocol_version, traceparent)
 		SELECT ${r.requestId}, ${s.sessionId}, 'legacy', ${r.method}, ${r.toolName}, ${r.timestamp},
 			${r.durationMs}, ${r.status}, ${r.errorMessage}, ${s.userId}, ${s.clientName},
-			${s.clientVersion}, ${s.protocolVersion}
+			${s.clientVersion}, ${s.protocolVersion}, ${r.traceparent ?? null}
 		FROM ${s} WHERE ${s.sessionId} = ${r.sessionId}
 		ON CONFLICT DO NOTHING`);
 }
