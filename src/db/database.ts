@@ -23,14 +23,22 @@ const schema = {
 /** The typed database of this server. */
 export type Database = DrizzleD1Database<typeof schema>;
 
-/** Wraps the D1 binding in Drizzle. */
+/** One Drizzle instance per D1 binding: `drizzle()` walks the whole schema, which every request would pay for. */
+const opened = new WeakMap<D1Database, Database>();
+
+/** Wraps the D1 binding in Drizzle (once per binding and isolate). */
 export function openDatabase(d1: D1Database | undefined): Database {
 	if (!d1) {
 		throw new Error(
 			'The D1 binding "DB" is missing: add a [[d1_databases]] entry with binding = "DB" to wrangler.toml.',
 		);
 	}
-	return drizzle(d1, { schema });
+	let db = opened.get(d1);
+	if (!db) {
+		db = drizzle(d1, { schema });
+		opened.set(d1, db);
+	}
+	return db;
 }
 
 /**
