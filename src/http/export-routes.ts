@@ -18,6 +18,7 @@ import { ndjsonLines } from "../export/ndjson-lines";
 import { exportLines } from "../export/session-export";
 import { importLines } from "../export/session-import";
 import { d1Query, workerImportTarget } from "../export/worker-target";
+import { validateContentType } from "../mcp/request-validation";
 
 /** The media type of both directions. */
 export const NDJSON = "application/x-ndjson";
@@ -43,14 +44,7 @@ export function createExportRoutes() {
 
 	routes.post("/import", requireViewer, (c) => {
 		requireAdmin(c.get("viewer"));
-		const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-		if (type !== NDJSON) {
-			throw new McpHttpError(
-				415,
-				JsonRpcCode.ServerError,
-				`Unsupported Media Type: send ${NDJSON}`,
-			);
-		}
+		validateContentType(c.req.raw, NDJSON);
 		const body = c.req.raw.body;
 		if (!body) throw badRequest("the body is empty");
 		const target = workerImportTarget(c.env.DB, c.env.MCP_SESSION);

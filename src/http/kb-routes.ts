@@ -25,6 +25,7 @@ import {
 	MAX_TITLE_CHARS,
 	MAX_URL_CHARS,
 } from "../knowledge/limits";
+import { readBodyText, validateContentType } from "../mcp/request-validation";
 
 /** Control characters garble lists and logs; a path or name never needs them. */
 const CONTROL = /[\p{Cc}\p{Cf}]/u;
@@ -61,23 +62,9 @@ export function createKbRoutes() {
 
 	routes.post("/ingest", requireViewer, async (c) => {
 		requireAdmin(c.get("viewer"));
-		const type = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
-		if (type !== "application/json") {
-			throw new McpHttpError(
-				415,
-				JsonRpcCode.ServerError,
-				"Unsupported Media Type: send application/json",
-			);
-		}
-		const declared = Number(c.req.header("content-length") ?? "0");
-		const text = declared > MAX_INGEST_BODY_BYTES ? undefined : await c.req.text();
-		if (text === undefined || new TextEncoder().encode(text).byteLength > MAX_INGEST_BODY_BYTES) {
-			throw new McpHttpError(
-				413,
-				JsonRpcCode.InvalidRequest,
-				`Payload Too Large: send at most ${MAX_INGEST_BODY_BYTES} bytes; split the documents over several requests`,
-			);
-		}
+		validateContentType(c.req.raw);
+		// Split the documents over several requests to send more.
+		const text = await readBodyText(c.req.raw, MAX_INGEST_BODY_BYTES);
 		const parsed = ingestBody.safeParse(parseJson(text));
 		if (!parsed.success) {
 			const issue = parsed.error.issues[0];

@@ -47,14 +47,14 @@ export function validateAccept(request: Request): void {
 	);
 }
 
-/** 415 unless the body is declared as `application/json` (parameters such as charset allowed). */
-export function validateContentType(request: Request): void {
+/** 415 unless the body is declared as `mediaType` (parameters such as charset allowed). */
+export function validateContentType(request: Request, mediaType = "application/json"): void {
 	const type = request.headers.get("content-type")?.split(";", 1)[0]?.trim().toLowerCase();
-	if (type === "application/json") return;
+	if (type === mediaType) return;
 	throw new McpHttpError(
 		415,
 		JsonRpcCode.ServerError,
-		"Unsupported Media Type: Content-Type must be application/json",
+		`Unsupported Media Type: Content-Type must be ${mediaType}`,
 	);
 }
 
@@ -95,16 +95,24 @@ export async function readJsonBody(request: Request): Promise<JsonBody> {
 	}
 }
 
-async function readBodyText(request: Request): Promise<string> {
+/**
+ * The body as text, refusing more than `maxBytes` with a 413 whether or not
+ * the client declared a Content-Length: an undeclared body is read only up to
+ * the limit, never whole.
+ */
+export async function readBodyText(
+	request: Request,
+	maxBytes: number = MAX_BODY_BYTES,
+): Promise<string> {
 	// Built only when thrown: an Error captures a stack trace, a cost every request paid (bench/README.md, "Where the time goes").
 	const tooLarge = () =>
 		new McpHttpError(
 			413,
 			JsonRpcCode.ServerError,
-			`Payload Too Large: the body must not exceed ${MAX_BODY_BYTES} bytes`,
+			`Payload Too Large: the body must not exceed ${maxBytes} bytes`,
 		);
 	const declared = Number(request.headers.get("content-length") ?? "0");
-	if (declared > MAX_BODY_BYTES) throw tooLarge();
+	if (declared > maxBytes) throw tooLarge();
 	if (request.body === null) return "";
 	const reader = request.body.getReader();
 	const chunks: Uint8Array[] = [];
@@ -113,7 +121,7 @@ async function readBodyText(request: Request): Promise<string> {
 		const { done, value } = await reader.read();
 		if (done) break;
 		size += value.byteLength;
-		if (size > MAX_BODY_BYTES) {
+		if (size > maxBytes) {
 			await reader.cancel();
 			throw tooLarge();
 		}
