@@ -38,8 +38,3 @@ export const boundedJson = z
 	.refine((value) => value !== undefined && JSON.stringify(value).length <= MAX_JSON_CHARS, {
 		message: `must be JSON of at most ${MAX_JSON_CHARS} characters`,
 	});
-
-/** `text` cut to `max` characters, with an ellipsis when cut. */
-export function clip(text: string, max: number): string {
-	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}

@@ -7,7 +7,8 @@ import type { DocumentRow } from "../db/document-queries";
 import type { ProjectRow } from "../db/project-queries";
 import type { TaskRow } from "../db/task-queries";
 import type { VersionRow } from "../db/version-queries";
-import { clip, LIST_DESCRIPTION_CHARS } from "./limits";
+import { cutChars } from "../mcp/stored-strings";
+import { LIST_DESCRIPTION_CHARS } from "./limits";
 
 /** Task statuses, in the order work moves through them. */
 export const TASK_STATUSES = ["todo", "doing", "review", "done"] as const;
@@ -56,7 +57,7 @@ export function toProjectView(
 		id: row.id,
 		title: row.title,
 		description:
-			detail === "full" ? row.description : clip(row.description, LIST_DESCRIPTION_CHARS),
+			detail === "full" ? row.description : cutChars(row.description, LIST_DESCRIPTION_CHARS),
 		github_repo: row.githubRepo,
 		pinned: row.pinned,
 		shared: row.shared,
@@ -79,7 +80,7 @@ export function toTaskView(
 		project_id: row.projectId,
 		title: row.title,
 		description:
-			detail === "full" ? row.description : clip(row.description, LIST_DESCRIPTION_CHARS),
+			detail === "full" ? row.description : cutChars(row.description, LIST_DESCRIPTION_CHARS),
 		status: row.status,
 		assignee: row.assignee,
 		feature: row.feature,

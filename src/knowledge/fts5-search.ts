@@ -7,7 +7,7 @@
  * words (runs of letters and digits), each quoted as a string, and the
  * words are OR-ed, so BM25 ranks pages with more (and rarer) words higher.
  */
-import { clip } from "../archon/limits";
+import { cutChars } from "../mcp/stored-strings";
 import type {
 	CodeHit,
 	KnowledgeSearch,
@@ -86,7 +86,7 @@ export class Fts5Search implements KnowledgeSearch {
 		return results.map((row) => ({
 			...place(row),
 			heading: row.heading,
-			snippet: clip(row.snippet, MAX_SNIPPET_CHARS),
+			snippet: cutChars(row.snippet, MAX_SNIPPET_CHARS),
 			content: row.content,
 			contentChars: row.content_chars,
 		}));
@@ -120,7 +120,7 @@ export class Fts5Search implements KnowledgeSearch {
 			...place(row),
 			language: row.language,
 			summary: row.summary,
-			snippet: clip(row.snippet, MAX_SNIPPET_CHARS),
+			snippet: cutChars(row.snippet, MAX_SNIPPET_CHARS),
 			code: row.code,
 			codeChars: row.code_chars,
 		}));

@@ -10,6 +10,7 @@
  * admin command `npm run admin -- kb ingest`.
  */
 import { newHandle } from "../archon/handles";
+import { sha256Hex } from "../auth/credentials";
 import type { Database } from "../db/database";
 import { ensureSource, pageHashes, refreshSource, writePage } from "../db/knowledge-queries";
 import { formatOf, parsePage } from "./page-parser";
@@ -158,10 +159,4 @@ function isUniqueViolation(error: unknown): boolean {
 		error instanceof Error &&
 		/UNIQUE constraint failed/.test(`${error.message} ${String(error.cause ?? "")}`)
 	);
-}
-
-/** The SHA-256 of `text` (UTF-8), as 64 hex digits. */
-export async function sha256Hex(text: string): Promise<string> {
-	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
-	return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

@@ -4,8 +4,9 @@
  * declare as output schemas. Long texts arrive already cut (`limits.ts`).
  */
 import { z } from "zod";
-import { clip, LIST_DESCRIPTION_CHARS } from "../archon/limits";
+import { LIST_DESCRIPTION_CHARS } from "../archon/limits";
 import type { PageSummaryRow, SourceRow } from "../db/knowledge-queries";
+import { cutChars } from "../mcp/stored-strings";
 import type { CodeHit, SectionHit } from "./knowledge-search";
 
 /** A source as a tool returns it. */
@@ -26,7 +27,7 @@ export function toSourceView(row: SourceRow): z.infer<typeof sourceView> {
 	return {
 		source_id: row.id,
 		name: row.name,
-		summary: clip(row.summary, LIST_DESCRIPTION_CHARS),
+		summary: cutChars(row.summary, LIST_DESCRIPTION_CHARS),
 		page_count: row.pageCount,
 		section_count: row.sectionCount,
 		code_example_count: row.codeExampleCount,

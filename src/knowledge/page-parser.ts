@@ -10,6 +10,8 @@
  * least as long; an unclosed fence runs to the end). Setext headings and
  * indented code are plain text to this parser.
  */
+
+import { cutChars } from "../mcp/stored-strings";
 import { MAX_HEADING_CHARS, MAX_SECTION_CHARS, MAX_SUMMARY_CHARS, MAX_TITLE_CHARS } from "./limits";
 
 /** How a document's text is read. */
@@ -72,7 +74,7 @@ export function parsePage(
 	const lines = linesOf(content);
 	const given = document.title?.trim();
 	const h1 = format === "markdown" ? firstH1(lines) : undefined;
-	const title = clip(given || h1 || fileStem(document.url) || document.url, MAX_TITLE_CHARS);
+	const title = cutChars(given || h1 || fileStem(document.url) || document.url, MAX_TITLE_CHARS);
 	const { sections, codeExamples } =
 		format === "markdown"
 			? parseMarkdown(lines, title)
@@ -153,7 +155,7 @@ function parseMarkdown(
 			fence = {
 				marker,
 				language: languageOf(open[2] ?? ""),
-				summary: clip(context, MAX_SUMMARY_CHARS),
+				summary: cutChars(context, MAX_SUMMARY_CHARS),
 				start: line,
 				code: [],
 			};
@@ -241,7 +243,7 @@ function cutSection(
 function headingPath(title: string, headings: readonly string[]): string {
 	// A page's own level-1 heading is usually its title: say it once.
 	const rest = headings[0] === title ? headings.slice(1) : headings;
-	return clip(
+	return cutChars(
 		[title, ...rest.filter((text) => text !== "")].join(HEADING_SEPARATOR),
 		MAX_HEADING_CHARS,
 	);
@@ -283,8 +285,4 @@ function firstH1(lines: readonly Line[]): string | undefined {
 function fileStem(url: string): string {
 	const name = url.split(/[/\\]/).at(-1) ?? "";
 	return name.replace(/\.[^.]+$/, "");
-}
-
-function clip(text: string, max: number): string {
-	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }

@@ -26,6 +26,8 @@ export const MAX_ERROR_MESSAGE_BYTES = 1024;
  * cutChars("tools/call", 128) // "tools/call"
  */
 export function cutChars(text: string, maxChars: number): string {
+	// A string's UTF-16 length bounds its character count: most texts need no split.
+	if (text.length <= maxChars) return text;
 	const chars = [...text];
 	if (chars.length <= maxChars) return text;
 	return `${chars.slice(0, maxChars - 1).join("")}…`;
