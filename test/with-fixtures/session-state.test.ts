@@ -64,7 +64,9 @@ describe("the log level a client sets", () => {
 		const { sessionId } = await initialize();
 		// SDK 2.4.0 answers a request that fails its schema with -32603.
 		expect((await setLevel(sessionId, "loud")).error?.code).toBe(-32603);
-		expect((await storedRecord(sessionId))?.logLevel).toBeUndefined();
+		const record = await storedRecord(sessionId);
+		expect(record).toBeDefined();
+		expect(record?.logLevel).toBeUndefined();
 	});
 
 	it("starts over with a new handshake in the same session", async () => {
@@ -73,7 +75,9 @@ describe("the log level a client sets", () => {
 		const resumed = await post(initializeRequest(), { archon: sessionId, version: null });
 		expect(resumed.headers.get("mcp-session-id")).toBe(sessionId);
 		await resumed.text();
-		expect((await storedRecord(sessionId))?.logLevel).toBeUndefined();
+		const record = await storedRecord(sessionId);
+		expect(record).toBeDefined();
+		expect(record?.logLevel).toBeUndefined();
 		expect(await logsOfOneCall(sessionId)).toHaveLength(3);
 	});
 });

@@ -3,11 +3,11 @@
  * without its session, and no `active` row for a session that is gone.
  */
 import { queryD1, sqlString } from "../../lib/d1.ts";
-import { pingRequest, postMcp } from "../../lib/mcp-http.ts";
+import { openSession, pingRequest, postMcp } from "../../lib/mcp-http.ts";
 import { delay } from "../../lib/process-group.ts";
 import { type Check, expect } from "../check-runner.ts";
 import { SESSION_NOT_FOUND_CODE } from "../live-assertions.ts";
-import type { LiveContext } from "../live-context.ts";
+import { LIVE_CLIENT, type LiveContext } from "../live-context.ts";
 
 /** Most active rows probed (the suite makes a handful; the cap keeps the check bounded). */
 const MAX_ACTIVE_PROBED = 100;
@@ -32,9 +32,17 @@ export const d1Integrity: Check<LiveContext> = {
 		);
 		expect(orphans?.n === 0, `${orphans?.n} request rows do not match their era's session rule`);
 
+		// The earlier checks' sessions may all have expired by now (10 s idle): a fresh one makes
+		// sure at least one active row is probed, so this half of the check cannot pass on nothing.
+		const fresh = await openSession(server.mcpUrl, LIVE_CLIENT);
 		const active = await queryD1(
 			server.persistDir,
-			`SELECT session_id FROM archon_mcp_sessions WHERE status = 'active' LIMIT ${MAX_ACTIVE_PROBED}`,
+			`SELECT session_id FROM archon_mcp_sessions WHERE status = 'active'
+			 ORDER BY session_id = ${sqlString(fresh)} DESC LIMIT ${MAX_ACTIVE_PROBED}`,
+		);
+		expect(
+			active.some((row) => row.session_id === fresh),
+			"the session just opened has no active row in D1",
 		);
 		const gone: string[] = [];
 		for (const row of active) {
