@@ -143,10 +143,13 @@ async function signIn(page: Page, origin: string, fields: Record<string, string>
 	);
 	for (const [name, value] of Object.entries(fields))
 		await page.locator(`input[name="${name}"]`).fill(value);
-	await Promise.all([
+	const [posted] = await Promise.all([
+		page.waitForRequest((request) => request.method() === "POST", { timeout: LOAD_TIMEOUT_MS }),
 		page.waitForURL(`${origin}/dashboard`, { timeout: LOAD_TIMEOUT_MS }),
 		page.locator("button[type=submit]").click(),
 	]);
+	const sentOrigin = await posted.headerValue("origin");
+	expect(sentOrigin === origin, `the sign-in form was posted with Origin ${sentOrigin}`);
 	await page.goto(`${origin}${STILL_DASHBOARD}`);
 	await page.reload();
 	await page.locator('main[data-loaded="true"]').waitFor({ timeout: LOAD_TIMEOUT_MS });
@@ -296,7 +299,7 @@ export const adminDashboard: Check<BrowserContext> = {
 
 /** Signs in as Alice (a member) with her API token: her own figures only, no users, no one else's sessions. */
 export const memberDashboard: Check<BrowserContext> = {
-	name: "dashboard as a member: signed in with an API token, Alice sees her own requests and sessions only and no sessions by user, no console errors",
+	name: "dashboard as a member: signed in with an API token, Alice sees her own requests and sessions only and no sessions by user, no console errors; Sign out drops the cookie",
 	run: async (context) => {
 		const { server, alice } = context;
 		const totals = await d1Totals(server, alice.email);
@@ -324,6 +327,27 @@ export const memberDashboard: Check<BrowserContext> = {
 			expect(errors.length === 0, `the console shows errors: ${errors.join(" | ")}`);
 			const body = await textOf(page, "body");
 			expect(body.includes(alice.email), "the page does not name the signed-in member");
+
+			// Sign out as Chromium does it: the form's POST with the Origin and the cookie it keeps.
+			const [signOut] = await Promise.all([
+				page.waitForRequest((request) => request.method() === "POST", {
+					timeout: LOAD_TIMEOUT_MS,
+				}),
+				page.waitForURL(`${server.origin}/dashboard/sign-in`, { timeout: LOAD_TIMEOUT_MS }),
+				page.locator("form.sign-out button[type=submit]").click(),
+			]);
+			const signOutOrigin = await signOut.headerValue("origin");
+			expect(signOutOrigin === server.origin, `Sign out was posted with Origin ${signOutOrigin}`);
+			const cookies = await page.context().cookies(server.origin);
+			expect(
+				cookies.every((cookie) => cookie.name !== "__Host-archon-dashboard"),
+				"the dashboard's session cookie outlived sign-out",
+			);
+			await page.goto(`${server.origin}/dashboard`);
+			expect(
+				page.url() === `${server.origin}/dashboard/sign-in`,
+				`after sign-out /dashboard led to ${page.url()}`,
+			);
 		} finally {
 			await page.context().close();
 		}

@@ -112,6 +112,12 @@ export class SignInFlow {
 			response.status() === status,
 			`${decision} answered ${response.status()}, expected ${status}, ${await this.describe()}`,
 		);
+		// A missing Origin is accepted too, so the page's Referrer-Policy is proven only by what Chromium sent.
+		const origin = await response.request().headerValue("origin");
+		expect(
+			origin === this.#context.server.origin,
+			`${decision} was posted with Origin ${origin}, expected ${this.#context.server.origin}`,
+		);
 	}
 
 	/** Presses a button that must end on the callback with this flow's `state`; photographs it. */
