@@ -28,7 +28,7 @@ async function withFlow(
 }
 
 /** Runs `steps` on a new page with its own cookies, and closes it whatever happens. */
-async function withPage(
+export async function withPage(
 	context: BrowserContext,
 	steps: (page: Page) => Promise<void>,
 ): Promise<void> {

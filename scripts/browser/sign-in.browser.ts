@@ -10,8 +10,10 @@
  * What this proves that the workerd tests cannot: the headers a browser sends
  * by itself (`Origin` with the form's POST) and the policies it enforces
  * (CSP `form-action` on the redirect after the form, `script-src 'self'` on
- * the dashboard, its `__Host-` cookies on loopback), and that the dashboard's
- * script draws what D1 holds (`dashboard-checks.ts`).
+ * the dashboard, its `__Host-` cookies on loopback), that the dashboard's
+ * script draws what D1 holds (`dashboard-checks.ts`), and that a page on
+ * another origin can call `/mcp` through Chromium's own CORS preflights
+ * (`mcp-cors-checks.ts`).
  */
 import { DevServer } from "../lib/dev-server.ts";
 import { provision } from "../live/auth-server.ts";
@@ -19,6 +21,7 @@ import { CheckRunner } from "../live/check-runner.ts";
 import { launchChromium, resetShots, SHOTS_DIR } from "./browser.ts";
 import { CallbackServer } from "./callback-server.ts";
 import { adminDashboard, memberDashboard } from "./dashboard-checks.ts";
+import { crossOriginMcpClient } from "./mcp-cors-checks.ts";
 import {
 	denyReachesCallback,
 	foreignOriginRefused,
@@ -42,6 +45,7 @@ const CHECKS = [
 	invalidRequestPage,
 	adminDashboard,
 	memberDashboard,
+	crossOriginMcpClient,
 ] as const;
 
 /** The user who signs in; the admin command adds her with this password and creates her a token. */

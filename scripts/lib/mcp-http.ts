@@ -134,7 +134,7 @@ export function postModern(
  * `request` in the 2026-07-28 `_meta` envelope: the protocol version, client
  * info and capabilities that `initialize` used to carry, on every request.
  */
-function modernRequest(request: JsonRpcMessage, client: ClientInfo): JsonRpcMessage {
+export function modernRequest(request: JsonRpcMessage, client: ClientInfo): JsonRpcMessage {
 	const params = (request.params ?? {}) as Record<string, unknown>;
 	const meta = (params._meta ?? {}) as Record<string, unknown>;
 	return {
@@ -156,7 +156,7 @@ function modernRequest(request: JsonRpcMessage, client: ClientInfo): JsonRpcMess
  * and `Mcp-Name` from `params.name` or `params.uri` (SEP-2243; these scripts
  * send ASCII names only, which need no base64 sentinel).
  */
-function modernHeaders(message: JsonRpcMessage): Record<string, string> {
+export function modernHeaders(message: JsonRpcMessage): Record<string, string> {
 	const headers: Record<string, string> = {
 		"content-type": "application/json",
 		accept: "application/json, text/event-stream",
