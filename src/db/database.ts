@@ -47,8 +47,8 @@ export function openDatabase(d1: D1Database | undefined): Database {
  * `SELECT <every column> ... LIMIT 0` per table, which SQLite refuses to
  * prepare if a table or column is missing. Its SQL is built once per isolate:
  * building a Drizzle query per table cost most of `health_check`'s CPU
- * (bench/README.md). Throws when D1 does not answer at all; a missing table
- * or column is `false`.
+ * (bench/README.md). False when a table or column is missing, and when D1
+ * does not answer at all.
  */
 export async function isSchemaMigrated(d1: D1Database): Promise<boolean> {
 	schemaProbe ??= schemaProbeSql();
