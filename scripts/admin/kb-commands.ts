@@ -7,6 +7,8 @@
  * `--url` defaults to the server of `npm start`; a loopback server with auth
  * off needs no token.
  */
+
+import type { IngestReport } from "../../src/knowledge/ingest.ts";
 import {
 	MAX_DOCUMENTS_PER_INGEST,
 	MAX_INGEST_BODY_BYTES,
@@ -39,15 +41,6 @@ const checkSourceName: Check = (value) =>
 	/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/.test(value)
 		? undefined
 		: "must be 1 to 100 letters, digits, '.', '_' or '-', starting with a letter or digit";
-
-/** What the server reports for one request. */
-interface IngestReport {
-	source: { source_id: string; name: string };
-	added: number;
-	updated: number;
-	unchanged: number;
-	pages: Array<{ url: string; page_id: string; status: string }>;
-}
 
 /** `kb ingest PATH --source NAME`. */
 export const kbIngest: AdminCommand = {

@@ -5,7 +5,9 @@
  * `import.meta.glob` with `?raw` reads the files when the test module is
  * bundled, so they arrive as strings and stay real files to read and edit.
  */
+
 import { expect } from "vitest";
+import type { IngestReport } from "../../src/knowledge/ingest";
 import { bearer, PUBLIC_ORIGIN } from "./identity";
 import { fetchWorker } from "./mcp";
 
@@ -46,13 +48,7 @@ export function postIngest(body: unknown, token?: string, headers: Record<string
 }
 
 /** What the ingest route answers. */
-export interface IngestReport {
-	source: { source_id: string; name: string };
-	added: number;
-	updated: number;
-	unchanged: number;
-	pages: Array<{ url: string; page_id: string; status: string }>;
-}
+export type { IngestReport };
 
 /** Ingests `documents` into `source` as an admin and returns the report. */
 export async function ingestAs(
