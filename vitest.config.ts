@@ -7,7 +7,7 @@ const TEST_REQUEST_STATE_KEY = "archon-test-request-state-key-not-a-secret";
 /** Test files that need the conformance fixtures in the Worker itself (`CONFORMANCE=on`). */
 const WITH_FIXTURES = "test/with-fixtures/**/*.test.ts";
 
-/** Test files of the settings other than the defaults: the `refuse` limit policy, revival off. */
+/** Test files of the settings other than the defaults: the `refuse` limit policy, revival off, debug logs. */
 const STRICT_CONFIG = "test/strict-config/**/*.test.ts";
 
 /**
@@ -15,8 +15,8 @@ const STRICT_CONFIG = "test/strict-config/**/*.test.ts";
  * Objects and a real (local) D1 with the project's migrations applied: once
  * as deployed, once with the conformance fixtures on for the files under
  * `test/with-fixtures/` (tools that ask the client something mid-call), and
- * once with the other choices of two settings for `test/strict-config/`
- * (`SESSION_LIMIT_POLICY=refuse`, `SESSION_REVIVAL_SECONDS=0`).
+ * once with the other choices of three settings for `test/strict-config/`
+ * (`SESSION_LIMIT_POLICY=refuse`, `SESSION_REVIVAL_SECONDS=0`, `LOG_LEVEL=debug`).
  */
 export default defineConfig(async () => {
 	const migrations = await readD1Migrations("./migrations");
@@ -66,7 +66,13 @@ export default defineConfig(async () => {
 				},
 				{
 					extends: true,
-					plugins: [worker({ SESSION_LIMIT_POLICY: "refuse", SESSION_REVIVAL_SECONDS: "0" })],
+					plugins: [
+						worker({
+							SESSION_LIMIT_POLICY: "refuse",
+							SESSION_REVIVAL_SECONDS: "0",
+							LOG_LEVEL: "debug",
+						}),
+					],
 					test: { name: "strict-config", include: [STRICT_CONFIG] },
 				},
 			],

@@ -3,6 +3,8 @@
  * and validated, with every default in one place.
  */
 
+import { LOG_LEVELS, type LogLevel } from "./log-level";
+
 /** Defaults for every setting, with units in the names. */
 export const CONFIG_DEFAULTS = {
 	/** Idle time after which a session expires (1 hour). */
@@ -35,6 +37,8 @@ export const CONFIG_DEFAULTS = {
 	REQUEST_RETENTION_DAYS: 30,
 	/** Days an ended session's row (and its request rows) is kept after it ended. */
 	SESSION_RETENTION_DAYS: 90,
+	/** The lowest severity of log line written (`debug`, `info`, `warn`, `error`). */
+	LOG_LEVEL: "info",
 	/** Request tracking: `on`, or `off` for the benchmark only (honoured only for loopback requests). */
 	BENCH_TRACKING: "on",
 } as const;
@@ -92,6 +96,8 @@ export interface ServerConfig {
 	/** How long request rows, and ended sessions, are kept (days). */
 	readonly requestRetentionDays: number;
 	readonly sessionRetentionDays: number;
+	/** The lowest severity of log line written (`src/log.ts`). */
+	readonly logLevel: LogLevel;
 	/** Bench-only: `off` skips request rows, for loopback requests only (`http/bench-tracking.ts`). */
 	readonly benchTracking: BenchTracking;
 }
@@ -114,6 +120,7 @@ type ConfigName =
 	| "OAUTH_DCR"
 	| "REQUEST_RETENTION_DAYS"
 	| "SESSION_RETENTION_DAYS"
+	| "LOG_LEVEL"
 	| "BENCH_TRACKING";
 
 /** The configuration-related bindings; the rest of `Env` is not read here. */
@@ -189,6 +196,7 @@ export function readConfig(env: ConfigBindings): ServerConfig {
 		oauthDcr: parseChoice("OAUTH_DCR", env.OAUTH_DCR, ["on", "off"], CONFIG_DEFAULTS.OAUTH_DCR),
 		requestRetentionDays: parseInteger("REQUEST_RETENTION_DAYS", env, RETENTION_RANGE_DAYS),
 		sessionRetentionDays: parseInteger("SESSION_RETENTION_DAYS", env, RETENTION_RANGE_DAYS),
+		logLevel: parseChoice("LOG_LEVEL", env.LOG_LEVEL, LOG_LEVELS, CONFIG_DEFAULTS.LOG_LEVEL),
 		benchTracking: parseChoice(
 			"BENCH_TRACKING",
 			env.BENCH_TRACKING,

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { traceparentOf } from "../src/telemetry/trace-context";
 import { modernRows, requestRows } from "./helpers/d1";
+import { loggedLines } from "./helpers/logs";
 import { initialize, post, rpc, syncMirror } from "./helpers/mcp";
 import { envelope, postModern } from "./helpers/modern";
 
@@ -15,17 +16,7 @@ afterEach(() => vi.restoreAllMocks());
 
 /** The `mcp.request` lines logged while `work` runs. */
 async function requestLines(work: () => Promise<void>): Promise<Array<Record<string, unknown>>> {
-	const spy = vi.spyOn(console, "log");
-	await work();
-	return spy.mock.calls
-		.map(([line]) => {
-			try {
-				return JSON.parse(String(line)) as Record<string, unknown>;
-			} catch {
-				return {};
-			}
-		})
-		.filter((fields) => fields.event === "mcp.request");
+	return (await loggedLines(work)).filter((fields) => fields.event === "mcp.request");
 }
 
 describe("trace context", () => {

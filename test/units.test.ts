@@ -85,6 +85,14 @@ describe("configuration", () => {
 		expect(() => readConfig({ SESSION_RETENTION_DAYS: "1.5" })).toThrow(/SESSION_RETENTION_DAYS/);
 		expect(() => readConfig({ OAUTH_DCR: "maybe" })).toThrow(/OAUTH_DCR must be one of on, off/);
 	});
+
+	it("logs at info unless LOG_LEVEL says otherwise, and names the levels it takes", () => {
+		expect(readConfig({}).logLevel).toBe("info");
+		expect(readConfig({ LOG_LEVEL: " debug " }).logLevel).toBe("debug");
+		expect(() => readConfig({ LOG_LEVEL: "verbose" })).toThrow(
+			/LOG_LEVEL must be one of debug, info, warn, error/,
+		);
+	});
 });
 
 describe("origin rules", () => {

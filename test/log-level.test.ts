@@ -1,0 +1,23 @@
+/**
+ * `LOG_LEVEL` as deployed (`info`, wrangler.toml): a debug line is never
+ * written, info lines are. The strict-config project runs with `debug`
+ * (`test/strict-config/log-level-debug.test.ts`).
+ */
+import { describe, expect, it } from "vitest";
+import { loggedLines } from "./helpers/logs";
+import { initialize, post, readMessages, rpc } from "./helpers/mcp";
+
+describe("log level info", () => {
+	it("drops the debug line of a reused session and keeps the request's info line", async () => {
+		const { sessionId } = await initialize({ clientName: "log-level-info" });
+		const lines = await loggedLines(async () => {
+			const response = await post(rpc("ping"), { session: sessionId });
+			expect(response.status).toBe(200);
+			expect((await readMessages(response))[0]?.result).toEqual({});
+		});
+		const events = lines.map((line) => line.event);
+		expect(events).toContain("mcp.request");
+		expect(events).not.toContain("session.reused");
+		expect(lines.every((line) => line.level !== "debug")).toBe(true);
+	});
+});
