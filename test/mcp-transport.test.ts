@@ -261,6 +261,9 @@ describe("Origin validation and CORS", () => {
 		});
 		expect(preflight.status).toBe(204);
 		expect(preflight.headers.get("access-control-allow-origin")).toBe("http://localhost:6274");
+		expect(preflight.headers.get("access-control-allow-methods")).toBe("GET,POST,DELETE,OPTIONS");
+		expect(preflight.headers.get("access-control-max-age")).toBe("600");
+		expect(preflight.headers.get("vary")).toBe("Origin, Access-Control-Request-Headers");
 		const allowed = preflight.headers.get("access-control-allow-headers")?.toLowerCase() ?? "";
 		for (const header of [
 			"mcp-session-id",
@@ -273,9 +276,17 @@ describe("Origin validation and CORS", () => {
 		const response = await post(initializeRequest(), {
 			headers: { origin: "http://localhost:6274" },
 		});
+		expect(response.headers.get("access-control-allow-origin")).toBe("http://localhost:6274");
+		expect(response.headers.get("vary")).toBe("Origin");
 		const exposed = response.headers.get("access-control-expose-headers")?.toLowerCase() ?? "";
 		expect(exposed).toContain("mcp-session-id");
 		expect(exposed).toContain("x-archon-session-id");
+		// A request without Origin (any non-browser client) gets no CORS grant, only the cache key.
+		const plain = await post(initializeRequest());
+		expect(plain.status).toBe(200);
+		expect(plain.headers.get("access-control-allow-origin")).toBeNull();
+		expect(plain.headers.get("vary")).toBe("Origin");
+		expect(plain.headers.get("mcp-session-id")).toMatch(/^[A-Za-z0-9_-]{32}$/);
 	});
 });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { formActionSources } from "../src/auth/authorize-html";
 import { readConfig } from "../src/config";
 import { isAllowedOrigin, isSameOrigin } from "../src/http/origin";
+import { withHeaders } from "../src/http/response-headers";
 import { clientTypeOf } from "../src/session/client-type";
 import { isSessionId, mintSessionId } from "../src/session/session-id";
 
@@ -92,6 +93,26 @@ describe("configuration", () => {
 		expect(() => readConfig({ LOG_LEVEL: "verbose" })).toThrow(
 			/LOG_LEVEL must be one of debug, info, warn, error/,
 		);
+	});
+});
+
+describe("headers added to a built response", () => {
+	it("change a response in place when its headers are mutable", async () => {
+		const response = new Response("body", { status: 201 });
+		const changed = withHeaders(response, (headers) => headers.set("vary", "Origin"));
+		expect(changed).toBe(response);
+		expect(changed.headers.get("vary")).toBe("Origin");
+		expect(await changed.text()).toBe("body");
+	});
+
+	it("copy a response whose headers are immutable, keeping its status and headers", () => {
+		const redirect = Response.redirect("https://mcp.example.com/next", 302);
+		expect(() => redirect.headers.set("vary", "Origin")).toThrow(TypeError);
+		const changed = withHeaders(redirect, (headers) => headers.set("vary", "Origin"));
+		expect(changed).not.toBe(redirect);
+		expect(changed.status).toBe(302);
+		expect(changed.headers.get("location")).toBe("https://mcp.example.com/next");
+		expect(changed.headers.get("vary")).toBe("Origin");
 	});
 });
 

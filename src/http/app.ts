@@ -5,7 +5,6 @@
  * Errors are mapped to JSON-RPC error responses in one place.
  */
 import { Hono } from "hono";
-import { cors } from "hono/cors";
 import {
 	authorizeMethodNotAllowed,
 	showAuthorizePage,
@@ -13,8 +12,8 @@ import {
 } from "../auth/authorize-page";
 import { createDashboardRoutes } from "../dashboard/dashboard-routes";
 import { errorResponse, JsonRpcCode, McpHttpError } from "../errors";
-import { ALLOWED_REQUEST_HEADERS, EXPOSED_HEADERS } from "../mcp/protocol";
 import { createAdminRoutes } from "./admin-routes";
+import { cors } from "./cors";
 import { createExportRoutes } from "./export-routes";
 import { healthRoute } from "./health-route";
 import { createKbRoutes } from "./kb-routes";
@@ -24,17 +23,7 @@ import { createMetricsRoutes } from "./metrics-routes";
 /** Creates the app. The Worker entry default-exports one instance. */
 export function createApp() {
 	const app = new Hono<{ Bindings: Env }>();
-	app.use(
-		"*",
-		cors({
-			// Only origins that passed the origin check (in the Worker entry) get here, so echoing them is safe.
-			origin: (origin) => origin,
-			allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
-			allowHeaders: ALLOWED_REQUEST_HEADERS,
-			exposeHeaders: EXPOSED_HEADERS,
-			maxAge: 600,
-		}),
-	);
+	app.use("*", cors());
 	app.get("/health", healthRoute);
 	// Liveness without dependencies: also the ceiling the benchmark compares tool calls against.
 	app.get("/health/live", (c) => c.text("ok"));

@@ -34,6 +34,7 @@ import {
 import { readConfig } from "../config";
 import type { DisconnectReason } from "../db/schema";
 import { describeError, errorResponse, McpHttpError, serviceUnavailable } from "../errors";
+import { withHeaders } from "../http/response-headers";
 import { log } from "../log";
 import { Header } from "../mcp/protocol";
 import { callerAuthInfo } from "../mcp/request-state";
@@ -350,7 +351,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		const response = await connection.handle(request, body, caller);
 		// Requests carrying only notifications (or answers to the server) are settled now; mirror the activity too.
 		if (response.status === 202) this.#mirror.syncSoon();
-		return withHeaders(response, sessionHeaders(saved.id));
+		return withHeaders(response, (headers) => setSessionHeaders(headers, saved.id));
 	}
 
 	#connectionDeps(sessionId: string): ConnectionDeps {
@@ -556,10 +557,8 @@ function sessionHeaders(sessionId: string): Record<string, string> {
 	return { "Mcp-Session-Id": sessionId, "X-Archon-Session-Id": sessionId };
 }
 
-function withHeaders(response: Response, headers: Record<string, string>): Response {
-	const copy = new Response(response.body, response);
-	for (const [name, value] of Object.entries(headers)) copy.headers.set(name, value);
-	return copy;
+function setSessionHeaders(headers: Headers, sessionId: string): void {
+	for (const [name, value] of Object.entries(sessionHeaders(sessionId))) headers.set(name, value);
 }
 
 /**
