@@ -136,4 +136,48 @@ describe("the session event log", () => {
 			});
 			expect(eventKeys(storage)).toBe(0);
 		}));
+
+	it("goes on after a restart: numbering continues, and events an earlier instance wrote are pruned by size", () =>
+		withStore(async (first, clock, storage) => {
+			const large = (n: number): JSONRPCMessage => ({
+				jsonrpc: "2.0",
+				method: "notifications/message",
+				params: { level: "info", data: `${n}:${"y".repeat(MAX_EVENT_BYTES - 200)}` },
+			});
+			const fit = Math.floor(MAX_EVENT_LOG_BYTES / (MAX_EVENT_BYTES - 100));
+			let last = "";
+			for (let n = 0; n < fit; n++) last = await first.storeEvent("s", large(n));
+			// A new instance over the same storage holds nothing in memory.
+			const second = new SessionEventStore(storage, () => clock.now);
+			const next = await second.storeEvent("s", large(fit));
+			expect(next).toBe(String(Number(last) + 1));
+			const log = storage.kv.get<{ bytes: number; oldest: number }>(StorageKey.EventLog);
+			expect(log?.bytes).toBeLessThanOrEqual(MAX_EVENT_LOG_BYTES);
+			expect(log?.oldest).toBeGreaterThan(1);
+			expect(eventKeys(storage)).toBeLessThanOrEqual(fit);
+			expect((await replayed(second, last)).sent).toEqual([[next, large(fit)]]);
+		}));
+
+	it("starts over once the session's storage is erased and forgotten, with no bytes left counted", () =>
+		withStore(async (store, _clock, storage) => {
+			const large: JSONRPCMessage = {
+				jsonrpc: "2.0",
+				method: "notifications/message",
+				params: { level: "info", data: "z".repeat(MAX_EVENT_BYTES - 200) },
+			};
+			const fit = Math.floor(MAX_EVENT_LOG_BYTES / (MAX_EVENT_BYTES - 100));
+			for (let n = 0; n < fit; n++) await store.storeEvent("s", large);
+			await storage.deleteAll();
+			store.forget();
+			const first = await store.storeEvent("t", note(1));
+			expect(first).toBe("1");
+			// Had the erased events' bytes stayed counted, every new large event would be pruned at once.
+			const kept = await store.storeEvent("t", large);
+			const after = await store.storeEvent("t", note(2));
+			expect(eventKeys(storage)).toBe(3);
+			expect((await replayed(store, first)).sent).toEqual([
+				[kept, large],
+				[after, note(2)],
+			]);
+		}));
 });

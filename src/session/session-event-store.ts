@@ -10,7 +10,12 @@
  * Events are numbered per session, so their keys sort in the order they were
  * written and the oldest are pruned first. The log is bounded in count, size
  * and age (the constants below); every scan is capped at `MAX_EVENTS`. It is
- * erased with the rest of the session's storage.
+ * erased with the rest of the session's storage (`forget`).
+ *
+ * The log's position and the time and size of the events this instance wrote
+ * are held in memory too, so storing an event (twice per tool call: the
+ * priming event and the response) writes storage but reads none; an instance
+ * that did not write an event reads it back once when pruning it.
  */
 import type { EventId, EventStore, JSONRPCMessage, StreamId } from "@modelcontextprotocol/server";
 import { StorageKey } from "./session-store";
@@ -59,11 +64,18 @@ interface StoredEvent {
 
 const EMPTY_LOG: EventLogState = { next: 1, oldest: 1, bytes: 0 };
 
+/** What pruning needs of a stored event: when it was written and the bytes it holds. */
+type EventSize = Pick<StoredEvent, "at" | "bytes">;
+
 /** The session's event log; event ids are decimal sequence numbers. */
 export class SessionEventStore implements EventStore {
 	readonly #kv: SyncKvStorage;
 	readonly #now: () => number;
 	#paused = false;
+	/** `event-log` as stored; absent until first read. */
+	#position: EventLogState | undefined;
+	/** Time and size of the kept events this instance wrote, by sequence number (at most `MAX_EVENTS`). */
+	readonly #sizes = new Map<number, EventSize>();
 
 	constructor(storage: DurableObjectStorage, now: () => number = Date.now) {
 		this.#kv = storage.kv;
@@ -83,11 +95,20 @@ export class SessionEventStore implements EventStore {
 			message: kept ? message : null,
 		};
 		this.#kv.put(eventKey(log.next), event);
-		this.#kv.put(
-			StorageKey.EventLog,
-			this.#prune({ next: log.next + 1, oldest: log.oldest, bytes: log.bytes + event.bytes }, now),
+		this.#sizes.set(log.next, { at: now, bytes: event.bytes });
+		const position = this.#prune(
+			{ next: log.next + 1, oldest: log.oldest, bytes: log.bytes + event.bytes },
+			now,
 		);
+		this.#kv.put(StorageKey.EventLog, position);
+		this.#position = position;
 		return String(log.next);
+	}
+
+	/** Forgets what is held in memory: the session's storage was erased. */
+	forget(): void {
+		this.#position = undefined;
+		this.#sizes.clear();
 	}
 
 	async getStreamIdForEventId(eventId: EventId): Promise<StreamId | undefined> {
@@ -144,14 +165,15 @@ export class SessionEventStore implements EventStore {
 	}
 
 	#log(): EventLogState {
-		return this.#kv.get<EventLogState>(StorageKey.EventLog) ?? EMPTY_LOG;
+		this.#position ??= this.#kv.get<EventLogState>(StorageKey.EventLog) ?? EMPTY_LOG;
+		return this.#position;
 	}
 
 	/** Deletes the oldest events while the log is over a bound, at most `PRUNE_PER_STORE` of them. */
 	#prune(log: EventLogState, now: number): EventLogState {
 		let { oldest, bytes } = log;
 		for (let deleted = 0; deleted < PRUNE_PER_STORE && oldest < log.next; deleted++) {
-			const event = this.#kv.get<StoredEvent>(eventKey(oldest));
+			const event = this.#sizes.get(oldest) ?? this.#kv.get<StoredEvent>(eventKey(oldest));
 			const over =
 				log.next - oldest > MAX_EVENTS ||
 				bytes > MAX_EVENT_LOG_BYTES ||
@@ -159,6 +181,7 @@ export class SessionEventStore implements EventStore {
 				event.at < now - MAX_EVENT_AGE_MS;
 			if (!over) break;
 			this.#kv.delete(eventKey(oldest));
+			this.#sizes.delete(oldest);
 			bytes -= event?.bytes ?? 0;
 			oldest++;
 		}

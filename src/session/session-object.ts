@@ -113,8 +113,8 @@ export class McpSessionObject extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		this.#store = new SessionStore(ctx.storage);
 		this.#events = new SessionEventStore(ctx.storage);
+		this.#store = new SessionStore(ctx.storage, () => this.#events.forget());
 		this.#mirror = new SessionMirror(this.#store, env.DB, (work) => ctx.waitUntil(work));
 	}
 

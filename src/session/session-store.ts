@@ -62,8 +62,12 @@ export class SessionStore {
 	/** Epoch ms of the scheduled alarm as this instance set it (null: none); absent until first read. */
 	#alarmAt: number | null | undefined;
 
-	constructor(storage: DurableObjectStorage) {
+	readonly #onClear: () => void;
+
+	/** `onClear` runs once every key is deleted, for whatever else holds this storage's contents in memory. */
+	constructor(storage: DurableObjectStorage, onClear: () => void = () => {}) {
 		this.#storage = storage;
+		this.#onClear = onClear;
 	}
 
 	/** The session, or undefined when this object holds none. */
@@ -173,6 +177,7 @@ export class SessionStore {
 		this.#outbox = { entries: new Map(), complete: true };
 		this.#mirrorFailures = 0;
 		this.#alarmAt = null;
+		this.#onClear();
 	}
 }
 
