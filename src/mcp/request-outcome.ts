@@ -5,12 +5,9 @@
  * transport (`tracking-transport.ts`), the modern lane off the HTTP response
  * (`src/modern/response-outcome.ts`).
  */
-import {
-	isJSONRPCErrorResponse,
-	isJSONRPCResultResponse,
-	type JSONRPCMessage,
-} from "@modelcontextprotocol/server";
+import type { JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { RequestStatus } from "../db/schema";
+import { isErrorMessage, isResultMessage } from "./message-kind";
 import { cutUtf8, MAX_ERROR_MESSAGE_BYTES } from "./stored-strings";
 
 /** How a request ended, as the request log records it. */
@@ -19,10 +16,10 @@ export interface RequestOutcome {
 	readonly errorMessage: string | null;
 }
 
-/** The outcome a client reads from the response `message`. */
+/** The outcome a client reads from the response `message` (a validated one: `message-kind.ts`). */
 export function outcomeOf(message: JSONRPCMessage): RequestOutcome {
-	if (isJSONRPCErrorResponse(message)) return failed(message.error.message);
-	const result = isJSONRPCResultResponse(message) ? message.result : undefined;
+	if (isErrorMessage(message)) return failed(message.error.message);
+	const result = isResultMessage(message) ? message.result : undefined;
 	if (result?.isError === true) {
 		const content = Array.isArray(result.content) ? result.content : [];
 		const text = content.find(

@@ -10,6 +10,7 @@ import {
 	type JSONRPCMessage,
 } from "@modelcontextprotocol/server";
 import { JsonRpcCode, McpHttpError } from "../errors";
+import { isRequestMessage } from "./message-kind";
 import {
 	DEFAULT_PROTOCOL_VERSION,
 	FIRST_VERSION_WITHOUT_BATCHES,
@@ -186,9 +187,9 @@ export function validateBatchAllowed(version: string): void {
 	);
 }
 
-/** True for a JSON-RPC `initialize` request. */
+/** True for a JSON-RPC `initialize` request (among messages `parseMessages` validated). */
 export function isInitialize(message: JSONRPCMessage): boolean {
-	return isJSONRPCRequest(message) && message.method === "initialize";
+	return isRequestMessage(message) && message.method === "initialize";
 }
 
 function isJsonRpcMessage(value: unknown): boolean {

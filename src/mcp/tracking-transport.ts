@@ -6,17 +6,20 @@
  * by the transport closing) is reported as an error when that happens, so
  * every request is reported exactly once.
  */
-import type { Transport, TransportSendOptions } from "@modelcontextprotocol/server";
-import {
-	isJSONRPCErrorResponse,
-	isJSONRPCNotification,
-	isJSONRPCRequest,
-	isJSONRPCResultResponse,
-	type JSONRPCMessage,
-	type MessageExtraInfo,
-	type RequestId,
+import type {
+	JSONRPCMessage,
+	MessageExtraInfo,
+	RequestId,
+	Transport,
+	TransportSendOptions,
 } from "@modelcontextprotocol/server";
 import { traceparentOf } from "../telemetry/trace-context";
+import {
+	isErrorMessage,
+	isNotificationMessage,
+	isRequestMessage,
+	isResultMessage,
+} from "./message-kind";
 import { outcomeOf, type RequestOutcome } from "./request-outcome";
 import { cutChars, MAX_NAME_CHARS } from "./stored-strings";
 
@@ -71,7 +74,8 @@ export class TrackingTransport implements Transport {
 		};
 		inner.onerror = (error) => this.onerror?.(error);
 		inner.onmessage = (message, extra) => {
-			if (isJSONRPCRequest(message) && !this.#muted) {
+			// The transport validated the message before handing it on.
+			if (isRequestMessage(message) && !this.#muted) {
 				const name = message.method === "tools/call" ? message.params?.name : undefined;
 				this.#pending.set(message.id, {
 					method: cutChars(message.method, MAX_NAME_CHARS),
@@ -80,7 +84,7 @@ export class TrackingTransport implements Transport {
 					jsonrpcId: message.id,
 					traceparent: traceparentOf(message.params),
 				});
-			} else if (isJSONRPCNotification(message) && message.method === "notifications/cancelled") {
+			} else if (isNotificationMessage(message) && message.method === "notifications/cancelled") {
 				// The SDK drops the result of a cancelled request, so no response will come.
 				const id = message.params?.requestId;
 				if (typeof id === "string" || typeof id === "number") this.#abandon(id, CANCELLED);
@@ -124,7 +128,8 @@ export class TrackingTransport implements Transport {
 	}
 
 	async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
-		const isResponse = isJSONRPCResultResponse(message) || isJSONRPCErrorResponse(message);
+		// The server built the message.
+		const isResponse = isResultMessage(message) || isErrorMessage(message);
 		const id = isResponse ? message.id : undefined;
 		const pending = id === undefined ? undefined : this.#pending.get(id);
 		if (id === undefined || !pending) return this.#inner.send(message, options);

@@ -15,12 +15,12 @@
  */
 import {
 	type AuthInfo,
-	isJSONRPCRequest,
 	isSpecType,
 	type JSONRPCMessage,
 	type LoggingLevel,
 	WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import { isRequestMessage } from "../mcp/message-kind";
 import { Header } from "../mcp/protocol";
 import { createMcpServer, type ResourceSubscriptions } from "../mcp/server";
 import { type TrackedRequest, TrackingTransport } from "../mcp/tracking-transport";
@@ -187,11 +187,11 @@ export class ConnectionSlot {
 	}
 }
 
-/** The level the last valid `logging/setLevel` among `messages` asks for, if any. */
+/** The level the last valid `logging/setLevel` among `messages` (validated by the Worker) asks for, if any. */
 export function requestedLogLevel(messages: readonly JSONRPCMessage[]): LoggingLevel | undefined {
 	let level: LoggingLevel | undefined;
 	for (const message of messages) {
-		if (!isJSONRPCRequest(message) || message.method !== "logging/setLevel") continue;
+		if (!isRequestMessage(message) || message.method !== "logging/setLevel") continue;
 		const requested = message.params?.level;
 		if (isSpecType.LoggingLevel(requested)) level = requested;
 	}

@@ -26,7 +26,6 @@
 
 import { DurableObject } from "cloudflare:workers";
 import {
-	isJSONRPCRequest,
 	type JSONRPCMessage,
 	ProtocolError,
 	ProtocolErrorCode,
@@ -36,6 +35,7 @@ import type { DisconnectReason } from "../db/schema";
 import { describeError, errorResponse, McpHttpError, serviceUnavailable } from "../errors";
 import { withHeaders } from "../http/response-headers";
 import { log } from "../log";
+import { isRequestMessage } from "../mcp/message-kind";
 import { Header } from "../mcp/protocol";
 import { callerAuthInfo } from "../mcp/request-state";
 import { validateBatchAllowed } from "../mcp/request-validation";
@@ -186,7 +186,8 @@ export class McpSessionObject extends DurableObject<Env> {
 			// Leaving MCP-Protocol-Version out must not bring back batching the session's revision removed.
 			if (Array.isArray(call.body)) validateBatchAllowed(current.protocolVersion);
 			const messages = Array.isArray(call.body) ? call.body : [call.body];
-			const requests = messages.filter(isJSONRPCRequest).length;
+			// The Worker validated every message (`parseMessages`).
+			const requests = messages.filter(isRequestMessage).length;
 			if (current.unused && requests > 0 && current.userId !== null) {
 				const admission = await this.#users(current.userId).admitUse(current.userId, current.id);
 				if (!admission.admitted) throw sessionLimitError(admission.limit);
