@@ -90,13 +90,19 @@ const CONTACT_SCHEMA: ElicitRequestFormParams["requestedSchema"] = {
 
 type ToolReply = Promise<CallToolResult | InputRequiredResult>;
 
+// Built once per isolate: the modern lane registers these per request.
+const SAMPLING_INPUT = z.object({ prompt: z.string().describe("The prompt to send to the LLM") });
+const ELICITATION_INPUT = z.object({
+	message: z.string().describe("The message to show the user"),
+});
+
 /** Registers `test_sampling` and the three elicitation fixture tools on `server`. */
 export function registerFixtureClientRequests(server: McpServer): void {
 	server.registerTool(
 		"test_sampling",
 		{
 			description: "Asks the client's LLM to complete `prompt` (sampling) and returns its reply.",
-			inputSchema: { prompt: z.string().describe("The prompt to send to the LLM") },
+			inputSchema: SAMPLING_INPUT,
 		},
 		async ({ prompt }, ctx): ToolReply => {
 			const reply = inputResponse(ctx.mcpReq.inputResponses, ANSWER);
@@ -118,7 +124,7 @@ export function registerFixtureClientRequests(server: McpServer): void {
 		"test_elicitation",
 		{
 			description: "Asks the user for a username and an email address (elicitation).",
-			inputSchema: { message: z.string().describe("The message to show the user") },
+			inputSchema: ELICITATION_INPUT,
 		},
 		(args, ctx) => elicit(ctx, args.message, CONTACT_SCHEMA, "User response"),
 	);

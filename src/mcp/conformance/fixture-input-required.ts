@@ -57,11 +57,14 @@ const CONFIRM = inputRequired.elicit({
 
 const ASK_NAME = askFor("What is your name?", "name");
 
+/** No arguments; built once per isolate, as the modern lane registers these per request. */
+const NO_INPUT = z.object({});
+
 /** Registers the input-required fixtures on `server`. */
 export function registerFixtureInputRequired(server: McpServer, context: ToolContext): void {
 	const codec = () => requestStateCodec(context.env);
 	const tool = (name: string, description: string, handler: (ctx: ServerContext) => ToolReply) =>
-		server.registerTool(name, { description, inputSchema: {} }, (_args, ctx) => handler(ctx));
+		server.registerTool(name, { description, inputSchema: NO_INPUT }, (_args, ctx) => handler(ctx));
 
 	tool(
 		"test_input_required_result_elicitation",

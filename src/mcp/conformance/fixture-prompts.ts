@@ -13,6 +13,17 @@ import { PNG_1X1_BASE64 } from "./fixture-media";
 /** What `arg1` of `test_prompt_with_arguments` completes to, filtered by the typed prefix. */
 const ARG1_SUGGESTIONS = ["test", "testing", "value"] as const;
 
+// Built once per isolate: the modern lane registers these per request.
+const WITH_ARGUMENTS = {
+	arg1: completable(z.string().describe("First test argument"), (value) =>
+		ARG1_SUGGESTIONS.filter((suggestion) => suggestion.startsWith(value)),
+	),
+	arg2: z.string().describe("Second test argument"),
+};
+const WITH_EMBEDDED_RESOURCE = {
+	resourceUri: z.string().describe("URI of the resource to embed"),
+};
+
 /** Registers the fixture prompts on `server`. */
 export function registerFixturePrompts(server: McpServer): void {
 	server.registerPrompt(
@@ -29,12 +40,7 @@ export function registerFixturePrompts(server: McpServer): void {
 		"test_prompt_with_arguments",
 		{
 			description: "A prompt with two required arguments.",
-			argsSchema: {
-				arg1: completable(z.string().describe("First test argument"), (value) =>
-					ARG1_SUGGESTIONS.filter((suggestion) => suggestion.startsWith(value)),
-				),
-				arg2: z.string().describe("Second test argument"),
-			},
+			argsSchema: WITH_ARGUMENTS,
 		},
 		({ arg1, arg2 }) => ({
 			messages: [
@@ -50,7 +56,7 @@ export function registerFixturePrompts(server: McpServer): void {
 		"test_prompt_with_embedded_resource",
 		{
 			description: "A prompt that embeds the resource named by resourceUri.",
-			argsSchema: { resourceUri: z.string().describe("URI of the resource to embed") },
+			argsSchema: WITH_EMBEDDED_RESOURCE,
 		},
 		({ resourceUri }) => ({
 			messages: [

@@ -56,6 +56,10 @@ const X_MCP_HEADER_SCHEMA = {
 	},
 } as const;
 
+// Schemas are built once per isolate: the modern lane builds a server, and registers these, per request.
+const X_MCP_HEADER_INPUT = fromJsonSchema<{ region?: string; level?: number }>(X_MCP_HEADER_SCHEMA);
+const JSON_SCHEMA_2020_12_INPUT = fromJsonSchema(JSON_SCHEMA_2020_12);
+
 /** Registers the 2026-07-28 scenario fixtures on `server`. */
 export function registerFixtureStateless(server: McpServer, context: ToolContext): void {
 	const text = (value: string): CallToolResult => ({ content: [{ type: "text", text: value }] });
@@ -109,7 +113,7 @@ export function registerFixtureStateless(server: McpServer, context: ToolContext
 		"test_x_mcp_header",
 		{
 			description: "Echoes its region, which arrives in the Mcp-Param-Region header as well.",
-			inputSchema: fromJsonSchema<{ region?: string; level?: number }>(X_MCP_HEADER_SCHEMA),
+			inputSchema: X_MCP_HEADER_INPUT,
 		},
 		(args) => text(`region=${args.region ?? "none"}`),
 	);
@@ -117,7 +121,7 @@ export function registerFixtureStateless(server: McpServer, context: ToolContext
 		"json_schema_2020_12_tool",
 		{
 			description: "Takes arguments described with JSON Schema 2020-12 keywords.",
-			inputSchema: fromJsonSchema(JSON_SCHEMA_2020_12),
+			inputSchema: JSON_SCHEMA_2020_12_INPUT,
 		},
 		(args) => text(`called with ${JSON.stringify(args)}`),
 	);

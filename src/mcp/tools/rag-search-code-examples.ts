@@ -22,6 +22,8 @@ const input = z.object({
 		.describe("Only code in this fence language, as written after ``` (e.g. ts, python, sh)."),
 });
 
+const output = searchOutput(codeHitView);
+
 /** Registers `rag_search_code_examples` on `server`. */
 export function registerRagSearchCodeExamples(server: McpServer, context: ToolContext): void {
 	server.registerTool(
@@ -31,7 +33,7 @@ export function registerRagSearchCodeExamples(server: McpServer, context: ToolCo
 			description:
 				"Full-text search (BM25 ranking) over the code examples of the knowledge base: the fenced code blocks of its pages, each with its language and a summary (the headings and the paragraph above it). The query matches both summary and code; best match first, with a snippet (matches between « and ») and the code (cut to 3 000 characters; rag_read_full_page at `char_start` has the rest). `language` keeps one fence language (ts, python, sh, ...); `source_id` (from rag_get_available_sources) one source. `match_count` results per call (default 5, at most 20); pass `next_cursor` back as `cursor` for more.",
 			inputSchema: input,
-			outputSchema: searchOutput(codeHitView),
+			outputSchema: output,
 			annotations: READ_ANNOTATIONS,
 		},
 		(args) =>
