@@ -76,10 +76,13 @@ describe("POST /mcp input validation", () => {
 		});
 	});
 
-	it("413 for a body over 4 MiB, declared or streamed", async () => {
+	it("413 for a body over 4 MiB, declared, under-declared or streamed", async () => {
 		const big = JSON.stringify({ ...rpc("ping"), params: { pad: "x".repeat(MAX_BODY_BYTES) } });
 		await expectNoObjectWoken(async () => {
 			await expectErrorResponse(await post(big), 413, -32000);
+			// A request built in JavaScript may carry more than its Content-Length says.
+			const underDeclared = await post(big, { headers: { "content-length": "10" } });
+			await expectErrorResponse(underDeclared, 413, -32000);
 			const stream = new Blob([big]).stream();
 			const chunked = await fetchWorker(MCP_URL, {
 				method: "POST",
