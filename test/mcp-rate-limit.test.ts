@@ -1,3 +1,4 @@
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { modernRows } from "./helpers/d1";
 import { bearer, createUser, PUBLIC_MCP_URL, PUBLIC_ORIGIN } from "./helpers/identity";
@@ -10,6 +11,7 @@ import {
 	rpc,
 } from "./helpers/mcp";
 import { envelope, fetchAndSettle, postModern } from "./helpers/modern";
+import { obtainTokens, registerClient } from "./helpers/oauth";
 
 /** A limit small enough to reach in a test: 3 requests per minute, one every 20 s after that. */
 const VARS = { MCP_RATE_LIMIT_PER_MINUTE: "3" };
@@ -68,6 +70,20 @@ describe("MCP_RATE_LIMIT_PER_MINUTE", () => {
 		expect((await modern()).status).toBe(200);
 		await expectRateLimited(await modern());
 		expect(await modernRows(client)).toHaveLength(2);
+	});
+
+	it("answers a disabled user's OAuth requests 401, not 429, though the limit is taken while D1 is asked", async () => {
+		const user = await createUser();
+		const { access_token } = await obtainTokens(await registerClient(), { token: user.token });
+		expect((await postLegacy(initializeRequest(), { token: access_token })).status).toBe(200);
+		await env.DB.prepare("UPDATE archon_users SET disabled_at = ? WHERE id = ?")
+			.bind(Date.now(), user.id)
+			.run();
+		for (let i = 0; i < 4; i++) {
+			const response = await postLegacy(initializeRequest(), { token: access_token });
+			expect(response.headers.get("www-authenticate")).toContain('error="invalid_token"');
+			await expectErrorResponse(response, 401, -32000);
+		}
 	});
 
 	it("limits each user on their own", async () => {

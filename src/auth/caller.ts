@@ -76,6 +76,17 @@ export async function requestPrincipal(
 	throw unauthorized(c.req.url);
 }
 
+/**
+ * The user the OAuth provider's props for `c` name, before D1 confirms them
+ * (`requestPrincipal`); null when there are none. The props are the
+ * provider's, bound to a token it verified; what D1 adds is whether the user,
+ * and a sign-in token, are still live.
+ */
+export function claimedUserId(c: Context<{ Bindings: Env }>): string | null {
+	const props = executionProps(c);
+	return isAuthProps(props) ? props.userId : null;
+}
+
 /** 401 with the challenge that points clients at the resource metadata (RFC 9728 §5.1, MCP authorization). */
 export function unauthorized(requestUrl: string, error?: "invalid_token"): McpHttpError {
 	const metadata = new URL(PROTECTED_RESOURCE_METADATA_PATH, requestUrl).href;

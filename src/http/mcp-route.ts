@@ -18,7 +18,7 @@
  */
 import { isLegacyRequest, type JSONRPCMessage } from "@modelcontextprotocol/server";
 import type { Context } from "hono";
-import { ownerOf, type Principal, requestPrincipal } from "../auth/caller";
+import { claimedUserId, ownerOf, type Principal, requestPrincipal } from "../auth/caller";
 import { readConfig } from "../config";
 import { JsonRpcCode, McpHttpError } from "../errors";
 import { enforceMcpRateLimit } from "../limits/rate-limits";
@@ -132,13 +132,21 @@ async function modern(c: McpContext, body?: unknown): Promise<Response> {
 /**
  * The verified caller of an `/mcp` request (null on loopback with auth off,
  * which is also exempt from the rate limit), counted against
- * `MCP_RATE_LIMIT_PER_MINUTE` (429 past it), in either era.
+ * `MCP_RATE_LIMIT_PER_MINUTE` (429 past it), in either era. The count is
+ * taken while D1 confirms the caller, so the two round trips (D1, the user's
+ * limiter object) overlap instead of adding up; a failed authentication
+ * still answers 401 before any 429.
  */
 async function caller(c: McpContext): Promise<Principal | null> {
 	const config = readConfig(c.env);
-	const principal = await requestPrincipal(c, isAuthOff(c.req.raw, config));
-	if (principal) await enforceMcpRateLimit(c.env.RATE_LIMITER, config, principal.userId);
-	return principal;
+	const userId = claimedUserId(c);
+	const [verified, limited] = await Promise.allSettled([
+		requestPrincipal(c, isAuthOff(c.req.raw, config)),
+		userId === null ? undefined : enforceMcpRateLimit(c.env.RATE_LIMITER, config, userId),
+	]);
+	if (verified.status === "rejected") throw verified.reason;
+	if (limited.status === "rejected") throw limited.reason;
+	return verified.value;
 }
 
 /** Only the headers the MCP transport reads travel to the session object. */
