@@ -54,7 +54,11 @@ const FIXTURE_TOOLS = [
 
 /** A server with the fixtures on, as `wrangler dev --var CONFORMANCE:on` builds it. */
 function fixtureServer() {
-	return createMcpServer({ env: { ...env, CONFORMANCE: "on" }, session: () => undefined });
+	return createMcpServer({
+		env: { ...env, CONFORMANCE: "on" },
+		session: () => undefined,
+		role: () => null,
+	});
 }
 
 const open: Array<{ close(): Promise<void> }> = [];
@@ -95,6 +99,7 @@ describe("conformance fixtures in a normal deployment", () => {
 		const server = createMcpServer({
 			env: { ...env, CONFORMANCE: "true" },
 			session: () => undefined,
+			role: () => null,
 		});
 		const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
 		await server.connect(serverSide);

@@ -22,7 +22,12 @@ import type { JsonRpcMessage } from "./helpers/mcp";
 const MODERN = "2026-07-28";
 
 const handler = createMcpHandler(
-	() => createMcpServer({ env: { ...env, CONFORMANCE: "on" }, session: () => undefined }),
+	() =>
+		createMcpServer({
+			env: { ...env, CONFORMANCE: "on" },
+			session: () => undefined,
+			role: () => null,
+		}),
 	{ legacy: "reject" },
 );
 

@@ -16,7 +16,7 @@ import {
 
 const NOW = 1_800_000_000_000;
 const DAY_MS = 24 * 3600 * 1000;
-const OWNER = { userId: "u1", email: "u1@example.com" };
+const OWNER = { userId: "u1", email: "u1@example.com", role: "member" } as const;
 
 const HANDSHAKE = {
 	clientName: "cursor-vscode",
@@ -45,7 +45,7 @@ describe("isRevivable", () => {
 		["idle-expired, same user, 1 day ago, 7-day window", EXPIRED, OWNER, 7, true],
 		["revival off", EXPIRED, OWNER, 0, false],
 		["past the window", { ...EXPIRED, endedAt: NOW - 8 * DAY_MS }, OWNER, 7, false],
-		["another user", EXPIRED, { userId: "u2", email: "u2@example.com" }, 7, false],
+		["another user", EXPIRED, { userId: "u2", email: "u2@example.com", role: "member" }, 7, false],
 		["anonymous request, a user's session", EXPIRED, null, 7, false],
 		["anonymous session, anonymous request", { ...EXPIRED, userId: null }, null, 7, true],
 		[

@@ -29,7 +29,7 @@ export async function archonCall(
 	body: (call: ArchonCall) => Promise<Record<string, unknown>>,
 ): Promise<CallToolResult> {
 	const db = openDatabase(context.env.DB);
-	const viewer = await viewerOf(db, context);
+	const viewer = viewerOf(context);
 	if (!viewer) return errorResult("This session has ended.");
 	try {
 		return jsonResult(await body({ db, viewer, now: Date.now() }));

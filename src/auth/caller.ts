@@ -143,7 +143,9 @@ export function ownerOf(
 	config: ServerConfig,
 ): { owner: SessionOwner | null; timeoutSeconds: number } {
 	return {
-		owner: principal ? { userId: principal.userId, email: principal.email } : null,
+		owner: principal
+			? { userId: principal.userId, email: principal.email, role: principal.role }
+			: null,
 		timeoutSeconds: clampSessionTimeout(config, principal?.sessionTimeoutSeconds ?? null),
 	};
 }

@@ -29,6 +29,12 @@ export interface SessionToolContext {
 	readonly env: Env;
 	/** The current record of the calling session (read at call time, so counts are fresh). */
 	readonly session: () => SessionRecord | undefined;
+	/**
+	 * The role of the session's user as the front door verified it for the
+	 * latest request of the session (null when auth is off): a session outlives
+	 * role changes, so its record keeps none.
+	 */
+	readonly role: () => UserRole | null;
 }
 
 /** Dependencies of a tool served to a 2026-07-28 request. */

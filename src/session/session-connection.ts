@@ -20,6 +20,7 @@ import {
 	type LoggingLevel,
 	WebStandardStreamableHTTPServerTransport,
 } from "@modelcontextprotocol/server";
+import type { UserRole } from "../db/identity-schema";
 import { isRequestMessage } from "../mcp/message-kind";
 import { Header } from "../mcp/protocol";
 import { createMcpServer, type ResourceSubscriptions } from "../mcp/server";
@@ -39,6 +40,8 @@ export interface ConnectionDeps {
 	readonly env: Env;
 	/** The current stored record (tools read it at call time). */
 	readonly session: () => SessionRecord | undefined;
+	/** The role of the session's user, as verified for the latest request. */
+	readonly role: () => UserRole | null;
 	readonly events: SessionEventStore;
 	readonly subscriptions: ResourceSubscriptions;
 	/** Called once per request the client sent, when its response leaves (or it ends without one). */
@@ -65,7 +68,7 @@ export class SessionConnection {
 	static async open(deps: ConnectionDeps): Promise<SessionConnection> {
 		const connection = new SessionConnection(deps);
 		const server = createMcpServer(
-			{ env: deps.env, session: deps.session },
+			{ env: deps.env, session: deps.session, role: deps.role },
 			{ subscriptions: deps.subscriptions },
 		);
 		await server.connect(connection.#tracking);

@@ -31,6 +31,7 @@ import {
 	ProtocolErrorCode,
 } from "@modelcontextprotocol/server";
 import { readConfig } from "../config";
+import type { UserRole } from "../db/identity-schema";
 import type { DisconnectReason } from "../db/schema";
 import { describeError, errorResponse, McpHttpError, serviceUnavailable } from "../errors";
 import { withHeaders } from "../http/response-headers";
@@ -110,6 +111,12 @@ export class McpSessionObject extends DurableObject<Env> {
 	readonly #connection = new ConnectionSlot();
 	/** Whether the last call asked for request rows; false only under the benchmark's `BENCH_TRACKING=off`. */
 	#tracked = true;
+	/**
+	 * The role of the session's user as the front door verified it for the
+	 * latest call (null when auth is off): what the session's tools act with,
+	 * so a tool call reads no role from D1 and a role change applies at the next call.
+	 */
+	#ownerRole: UserRole | null = null;
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
@@ -335,6 +342,7 @@ export class McpSessionObject extends DurableObject<Env> {
 		handshake: boolean,
 	): Promise<Response> {
 		this.#tracked = call.tracked !== false;
+		this.#ownerRole = call.owner?.role ?? null;
 		const saved = { ...record, requestCount: record.requestCount + (handshake ? 1 : 0) };
 		this.#store.saveSession(saved);
 		await this.#store.armBy(saved.expiresAt);
@@ -360,6 +368,7 @@ export class McpSessionObject extends DurableObject<Env> {
 			sessionId,
 			env: this.env,
 			session: () => this.#store.session(),
+			role: () => this.#ownerRole,
 			events: this.#events,
 			subscriptions: this.#subscriptions(),
 			onDone: (done) => this.#track(sessionId, done),

@@ -5,6 +5,7 @@
  * (README, "Revival"). The Durable Object stores it; nothing here does I/O.
  */
 import type { LoggingLevel } from "@modelcontextprotocol/server";
+import type { UserRole } from "../db/identity-schema";
 import type { DisconnectReason, RequestStatus, SessionStatus } from "../db/schema";
 import { clientTypeOf } from "./client-type";
 
@@ -86,6 +87,8 @@ export interface EndedSession {
 export interface SessionOwner {
 	readonly userId: string;
 	readonly email: string;
+	/** The user's role as the front door verified it for this request (not stored: roles change). */
+	readonly role: UserRole;
 }
 
 /** What an `initialize` request tells about its client. */
