@@ -4,17 +4,11 @@
  * (`test/strict-config/log-level-debug.test.ts`).
  */
 import { describe, expect, it } from "vitest";
-import { loggedLines } from "./helpers/logs";
-import { initialize, post, readMessages, rpc } from "./helpers/mcp";
+import { linesOfAPing } from "./helpers/logs";
 
 describe("log level info", () => {
 	it("drops the debug line of a reused session and keeps the request's info line", async () => {
-		const { sessionId } = await initialize({ clientName: "log-level-info" });
-		const lines = await loggedLines(async () => {
-			const response = await post(rpc("ping"), { session: sessionId });
-			expect(response.status).toBe(200);
-			expect((await readMessages(response))[0]?.result).toEqual({});
-		});
+		const { lines } = await linesOfAPing("log-level-info");
 		const events = lines.map((line) => line.event);
 		expect(events).toContain("mcp.request");
 		expect(events).not.toContain("session.reused");

@@ -45,6 +45,18 @@ async function replayed(store: SessionEventStore, after: string) {
 	return { stream, sent };
 }
 
+/** A message just under MAX_EVENT_BYTES, numbered `n`. */
+function large(n: number): JSONRPCMessage {
+	return {
+		jsonrpc: "2.0",
+		method: "notifications/message",
+		params: { level: "info", data: `${n}:${"y".repeat(MAX_EVENT_BYTES - 200)}` },
+	};
+}
+
+/** How many large messages fit in the log's byte bound. */
+const LARGE_THAT_FIT = Math.floor(MAX_EVENT_LOG_BYTES / (MAX_EVENT_BYTES - 100));
+
 function eventKeys(storage: DurableObjectStorage): number {
 	return [...storage.kv.list({ prefix: StorageKey.EventPrefix })].length;
 }
@@ -95,13 +107,7 @@ describe("the session event log", () => {
 
 	it("keeps at most MAX_EVENT_LOG_BYTES of messages", () =>
 		withStore(async (store, _clock, storage) => {
-			const large = (n: number): JSONRPCMessage => ({
-				jsonrpc: "2.0",
-				method: "notifications/message",
-				params: { level: "info", data: `${n}:${"y".repeat(MAX_EVENT_BYTES - 200)}` },
-			});
-			const perEvent = MAX_EVENT_BYTES - 100;
-			const fit = Math.floor(MAX_EVENT_LOG_BYTES / perEvent);
+			const fit = LARGE_THAT_FIT;
 			for (let n = 0; n < fit + 5; n++) await store.storeEvent("s", large(n));
 			const log = storage.kv.get<{ bytes: number }>(StorageKey.EventLog);
 			expect(log?.bytes).toBeLessThanOrEqual(MAX_EVENT_LOG_BYTES);
@@ -139,12 +145,7 @@ describe("the session event log", () => {
 
 	it("goes on after a restart: numbering continues, and events an earlier instance wrote are pruned by size", () =>
 		withStore(async (first, clock, storage) => {
-			const large = (n: number): JSONRPCMessage => ({
-				jsonrpc: "2.0",
-				method: "notifications/message",
-				params: { level: "info", data: `${n}:${"y".repeat(MAX_EVENT_BYTES - 200)}` },
-			});
-			const fit = Math.floor(MAX_EVENT_LOG_BYTES / (MAX_EVENT_BYTES - 100));
+			const fit = LARGE_THAT_FIT;
 			let last = "";
 			for (let n = 0; n < fit; n++) last = await first.storeEvent("s", large(n));
 			// A new instance over the same storage holds nothing in memory.
@@ -160,23 +161,17 @@ describe("the session event log", () => {
 
 	it("starts over once the session's storage is erased and forgotten, with no bytes left counted", () =>
 		withStore(async (store, _clock, storage) => {
-			const large: JSONRPCMessage = {
-				jsonrpc: "2.0",
-				method: "notifications/message",
-				params: { level: "info", data: "z".repeat(MAX_EVENT_BYTES - 200) },
-			};
-			const fit = Math.floor(MAX_EVENT_LOG_BYTES / (MAX_EVENT_BYTES - 100));
-			for (let n = 0; n < fit; n++) await store.storeEvent("s", large);
+			for (let n = 0; n < LARGE_THAT_FIT; n++) await store.storeEvent("s", large(n));
 			await storage.deleteAll();
 			store.forget();
 			const first = await store.storeEvent("t", note(1));
 			expect(first).toBe("1");
 			// Had the erased events' bytes stayed counted, every new large event would be pruned at once.
-			const kept = await store.storeEvent("t", large);
+			const kept = await store.storeEvent("t", large(0));
 			const after = await store.storeEvent("t", note(2));
 			expect(eventKeys(storage)).toBe(3);
 			expect((await replayed(store, first)).sent).toEqual([
-				[kept, large],
+				[kept, large(0)],
 				[after, note(2)],
 			]);
 		}));

@@ -1,5 +1,6 @@
 /** The server's structured log lines, as a test sees them (`src/log.ts` writes them with `console.log`). */
-import { vi } from "vitest";
+import { expect, vi } from "vitest";
+import { initialize, post, readMessages, rpc } from "./mcp";
 
 /** Every JSON line written with `console.log` while `work` runs, parsed (other output is left out). */
 export async function loggedLines(
@@ -18,4 +19,17 @@ export async function loggedLines(
 	} finally {
 		spy.mockRestore();
 	}
+}
+
+/** The lines logged while a new session of `clientName` answers a ping (its second request); and the session. */
+export async function linesOfAPing(
+	clientName: string,
+): Promise<{ sessionId: string; lines: Array<Record<string, unknown>> }> {
+	const { sessionId } = await initialize({ clientName });
+	const lines = await loggedLines(async () => {
+		const response = await post(rpc("ping"), { session: sessionId });
+		expect(response.status).toBe(200);
+		expect((await readMessages(response))[0]?.result).toEqual({});
+	});
+	return { sessionId, lines };
 }

@@ -1,16 +1,10 @@
 /** `LOG_LEVEL=debug` (this project's setting): debug lines are written, such as a reused session's. */
 import { describe, expect, it } from "vitest";
-import { loggedLines } from "../helpers/logs";
-import { initialize, post, readMessages, rpc } from "../helpers/mcp";
+import { linesOfAPing } from "../helpers/logs";
 
 describe("log level debug", () => {
 	it("writes the debug line of a reused session", async () => {
-		const { sessionId } = await initialize({ clientName: "log-level-debug" });
-		const lines = await loggedLines(async () => {
-			const response = await post(rpc("ping"), { session: sessionId });
-			expect(response.status).toBe(200);
-			expect((await readMessages(response))[0]?.result).toEqual({});
-		});
+		const { sessionId, lines } = await linesOfAPing("log-level-debug");
 		expect(lines).toContainEqual(
 			expect.objectContaining({
 				level: "debug",
