@@ -4,7 +4,8 @@
  * dev`) while one target is under load, through wrangler's DevTools inspector
  * (Chrome DevTools Protocol, `Profiler.start`/`stop`, over Node's global
  * `WebSocket`, bench/devtools.ts). Writes the `.cpuprofile` (open it in Chrome DevTools) to
- * `.bench-results/` and prints self time by function and by file.
+ * `.bench-results/` and prints self time by part of the system (project
+ * folder, npm package, runtime; bench/profile-modules.ts) and by function.
  *
  *   npm run bench:profile -- --targets legacy@8,modern@8 --requests 1500
  *   npm run bench:profile -- --targets legacy@8 --functions dequeue,armBy,batch
@@ -15,6 +16,7 @@ import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../scripts/lib/wrangler.ts";
 import { DevToolsSession, inspectorTargets } from "./devtools.ts";
 import { runLoad } from "./load.ts";
+import { partsOfProfile } from "./profile-modules.ts";
 import { startServers, stopServers } from "./servers.ts";
 import { isUnavailable, selectTargets } from "./targets.ts";
 
@@ -30,6 +32,7 @@ interface CpuProfileNode {
 		readonly functionName: string;
 		readonly url: string;
 		readonly lineNumber: number;
+		readonly scriptId?: string;
 	};
 	readonly children?: readonly number[];
 }
@@ -102,6 +105,20 @@ function printTable(title: string, total: number, rows: ReadonlyArray<[string, n
 	}
 }
 
+/** Self time of each row per request, and its share of the isolate's busy time (idle left out). */
+function printPerRequest(
+	title: string,
+	rows: ReadonlyArray<[string, number]>,
+	{ requests, busy }: { requests: number; busy: number },
+): void {
+	console.log(`\n${title}\n`);
+	console.log("| ms / request | share of busy | part |\n| ---: | ---: | --- |");
+	for (const [key, ms] of rows) {
+		if (key === "(idle)") continue;
+		console.log(`| ${(ms / requests).toFixed(3)} | ${((ms / busy) * 100).toFixed(1)} % | ${key} |`);
+	}
+}
+
 async function main(): Promise<void> {
 	const { values } = parseArgs({
 		options: {
@@ -146,6 +163,10 @@ async function main(): Promise<void> {
 			);
 			for (const [index, session] of sessions.entries()) {
 				const { profile } = await session.send<{ profile: CpuProfile }>("Profiler.stop");
+				const partOf = await partsOfProfile(
+					session,
+					profile.nodes.map((node) => node.callFrame),
+				);
 				session.close();
 				const stamp = new Date().toISOString().replace(/[:.]/g, "-");
 				const file = join(outDir, `profile-${target.id}-${index}-${stamp}.cpuprofile`);
@@ -154,9 +175,9 @@ async function main(): Promise<void> {
 				const byFunction = selfTime(
 					profile,
 					(node) =>
-						`${node.callFrame.functionName || "(anonymous)"} ${fileOf(node.callFrame.url)}:${node.callFrame.lineNumber + 1}`,
+						`${node.callFrame.functionName || "(anonymous)"} ${partOf(node.callFrame)} (${fileOf(node.callFrame.url)}:${node.callFrame.lineNumber + 1})`,
 				);
-				const byFile = selfTime(profile, (node) => fileOf(node.callFrame.url));
+				const byPart = selfTime(profile, (node) => partOf(node.callFrame));
 				const idle = byFunction.rows
 					.filter(([key]) => key.startsWith("(idle) "))
 					.reduce((sum, [, ms]) => sum + ms, 0);
@@ -164,7 +185,10 @@ async function main(): Promise<void> {
 				console.log(
 					`isolate busy ${(byFunction.all - idle).toFixed(0)} ms of ${byFunction.all.toFixed(0)} ms: ${((byFunction.all - idle) / result.requests).toFixed(2)} ms of CPU per request`,
 				);
-				printTable(`### ${target.id}: self time by file`, byFile.all, byFile.rows);
+				printPerRequest(`### ${target.id}: self time by part of the system`, byPart.rows, {
+					requests: result.requests,
+					busy: byFunction.all - idle,
+				});
 				printTable(`### ${target.id}: self time by function`, byFunction.all, byFunction.rows);
 				const names = values.functions.split(",").filter((name) => name !== "");
 				if (names.length > 0) {
