@@ -9,7 +9,7 @@ import {
 } from "../scripts/lib/dev-server.ts";
 
 /** Which server a target runs against. */
-export type ServerRole = "project" | "untracked" | "peer";
+export type ServerRole = "project" | "untracked" | "auth" | "peer";
 
 /**
  * The project with its conformance fixtures on (`CONFORMANCE=on`), so that
@@ -31,6 +31,13 @@ const SERVER_OPTIONS: Readonly<Record<ServerRole, DevServerOptions>> = {
 	untracked: {
 		label: "archon-bench-untracked",
 		vars: { ...PROJECT_VARS, BENCH_TRACKING: "off" },
+		logLevel: "warn",
+	},
+	// Authentication required, as deployed: every request carries an API token, verified in D1,
+	// and is counted by its user's rate limiter (set high enough never to refuse the bench).
+	auth: {
+		label: "archon-bench-auth",
+		vars: { CONFORMANCE: "on", LOG_LEVEL: "warn", MCP_RATE_LIMIT_PER_MINUTE: "1000000" },
 		logLevel: "warn",
 	},
 	peer: {

@@ -13,6 +13,7 @@ import {
 	postModern,
 	toolsCallRequest,
 } from "../scripts/lib/mcp-http.ts";
+import { provision } from "../scripts/live/auth-server.ts";
 import type { LoadOptions } from "./load.ts";
 import { SIMPLE_TEXT, SIMPLE_TEXT_TOOL } from "./peer/simple-text.ts";
 import type { ServerRole } from "./servers.ts";
@@ -103,7 +104,36 @@ const KINDS: readonly TargetKind[] = [
 		server: "project",
 		prepare: (server) => modernToolCall(server),
 	},
+	{
+		kind: "legacy-auth",
+		label: `project legacy ${SIMPLE_TEXT_TOOL}, API token (auth on)`,
+		server: "auth",
+		prepare: async (server) =>
+			toolCallInSession(server, SIMPLE_TEXT_TOOL, expectSimpleText, await benchToken(server)),
+	},
+	{
+		kind: "modern-auth",
+		label: `project ${MODERN_PROTOCOL_VERSION} ${SIMPLE_TEXT_TOOL}, API token (auth on)`,
+		server: "auth",
+		prepare: async (server) => modernToolCall(server, await benchToken(server)),
+	},
 ];
+
+/** The API token of the bench's one user on each auth server, made once with the admin command. */
+const tokens = new WeakMap<DevServer, Promise<string>>();
+
+function benchToken(server: DevServer): Promise<string> {
+	let token = tokens.get(server);
+	if (!token) {
+		token = provision(server, {
+			email: "bench@example.com",
+			name: "Bench",
+			role: "member",
+		}).then((user) => user.token);
+		tokens.set(server, token);
+	}
+	return token;
+}
 
 /** Every target, or those `filter` names by kind (`legacy`) or by id (`legacy@1`). */
 export function selectTargets(filter: readonly string[] | undefined): Target[] {
@@ -157,19 +187,20 @@ function echo(server: DevServer): Sender {
 	};
 }
 
-/** Opens a session of its own, then calls `tool` in it. */
+/** Opens a session of its own (with `bearerToken`'s user, when given), then calls `tool` in it. */
 async function toolCallInSession(
 	server: DevServer,
 	tool: string,
 	check: (reply: McpReply) => string | undefined,
+	bearerToken?: string,
 ): Promise<Sender> {
-	const sessionId = await openSession(server.mcpUrl, CLIENT);
+	const sessionId = await openSession(server.mcpUrl, CLIENT, { bearerToken });
 	return async () =>
 		check(
 			await postMcp(
 				server.mcpUrl,
 				toolsCallRequest(++nextRequestId, tool),
-				{ sessionId },
+				{ sessionId, bearerToken },
 				timeout(),
 			),
 		);
@@ -179,12 +210,16 @@ async function toolCallInSession(
  * A 2026-07-28 tool call with no session, once the project serves that
  * revision: its `server/discover` must answer 200 with a result first.
  */
-async function modernToolCall(server: DevServer): Promise<Sender | Unavailable> {
+async function modernToolCall(
+	server: DevServer,
+	bearerToken?: string,
+): Promise<Sender | Unavailable> {
 	const discover = await postModern(
 		server.mcpUrl,
 		{ jsonrpc: "2.0", id: ++nextRequestId, method: "server/discover" },
 		CLIENT,
 		timeout(),
+		bearerToken,
 	);
 	if (discover.status !== 200 || !discover.messages.at(-1)?.result) {
 		return {
@@ -198,6 +233,7 @@ async function modernToolCall(server: DevServer): Promise<Sender | Unavailable> 
 				toolsCallRequest(++nextRequestId, SIMPLE_TEXT_TOOL),
 				CLIENT,
 				timeout(),
+				bearerToken,
 			),
 		);
 }
