@@ -47,4 +47,32 @@ describe("RateLimiterObject (GCRA)", () => {
 			expect(state.storage.kv.get("tat")).toBeUndefined();
 		});
 	});
+
+	it("schedules one alarm for many requests, and an alarm that finds the bucket not full re-arms at its time", async () => {
+		const stub = counter();
+		const rate = { limit: 1000, periodMs: 3_600_000 };
+		await stub.take(rate);
+		const first = await runInDurableObject(stub, (_object: RateLimiterObject, state) =>
+			state.storage.getAlarm(),
+		);
+		expect(first).toBeTypeOf("number");
+		for (let i = 0; i < 5; i++) expect((await stub.take(rate)).allowed).toBe(true);
+		const [alarm, tat] = await runInDurableObject(
+			stub,
+			async (_object: RateLimiterObject, state) => [
+				await state.storage.getAlarm(),
+				state.storage.kv.get<number>("tat"),
+			],
+		);
+		// Requests move the stored time, not the alarm.
+		expect(alarm).toBe(first);
+		expect(tat).toBeGreaterThan(first as number);
+		// Fired early (the bucket is not full yet): it re-arms at the stored time and keeps the key.
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		await runInDurableObject(stub, async (_object: RateLimiterObject, state) => {
+			expect(await state.storage.getAlarm()).toBe(tat);
+			expect(state.storage.kv.get("tat")).toBe(tat);
+		});
+		expect((await stub.take(rate)).allowed).toBe(true);
+	});
 });
