@@ -1,10 +1,11 @@
 /**
  * Queries on users, API tokens and OAuth client settings. Every function takes the database first.
  */
-import { and, eq, isNull, lt, or } from "drizzle-orm";
+import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { Principal } from "../auth/caller";
 import type { Database } from "./database";
 import { apiTokens, oauthClientSettings, users } from "./identity-schema";
+import { preparedQuery } from "./prepared-query";
 
 /** `last_used_at` is refreshed at most this often per token (1 minute), to spare D1 a write per request. */
 export const LAST_USED_RESOLUTION_MS = 60_000;
@@ -18,7 +19,22 @@ export async function principalForTokenHash(
 	tokenHash: string,
 	now: number,
 ): Promise<(Principal & { lastUsedAt: number | null }) | null> {
-	const [row] = await db
+	const row = await preparedQuery(db, tokenByHash).get({ tokenHash });
+	if (!row || row.revokedAt !== null || row.disabledAt !== null) return null;
+	if (row.expiresAt !== null && row.expiresAt <= now) return null;
+	return {
+		userId: row.userId,
+		email: row.email,
+		role: row.role,
+		credential: { kind: "api_token", id: row.tokenId },
+		sessionTimeoutSeconds: row.sessionTimeoutSeconds,
+		lastUsedAt: row.lastUsedAt,
+	};
+}
+
+/** A token and its user by the token's hash (`principalForTokenHash`, every API-token request). */
+function tokenByHash(db: Database) {
+	return db
 		.select({
 			tokenId: apiTokens.id,
 			expiresAt: apiTokens.expiresAt,
@@ -32,18 +48,9 @@ export async function principalForTokenHash(
 		})
 		.from(apiTokens)
 		.innerJoin(users, eq(users.id, apiTokens.userId))
-		.where(eq(apiTokens.tokenHash, tokenHash))
-		.limit(1);
-	if (!row || row.revokedAt !== null || row.disabledAt !== null) return null;
-	if (row.expiresAt !== null && row.expiresAt <= now) return null;
-	return {
-		userId: row.userId,
-		email: row.email,
-		role: row.role,
-		credential: { kind: "api_token", id: row.tokenId },
-		sessionTimeoutSeconds: row.sessionTimeoutSeconds,
-		lastUsedAt: row.lastUsedAt,
-	};
+		.where(eq(apiTokens.tokenHash, sql.placeholder("tokenHash")))
+		.limit(1)
+		.prepare();
 }
 
 /** Records that a token was used, at most once per `LAST_USED_RESOLUTION_MS`. */
@@ -63,9 +70,13 @@ export async function touchTokenLastUsed(
 		);
 }
 
-/** A user by id, or undefined. */
+/** A user by id, or undefined (every OAuth request checks its user). */
 export async function findUser(db: Database, userId: string) {
-	return db.query.users.findFirst({ where: eq(users.id, userId) });
+	return preparedQuery(db, userById).execute({ userId });
+}
+
+function userById(db: Database) {
+	return db.query.users.findFirst({ where: eq(users.id, sql.placeholder("userId")) }).prepare();
 }
 
 /** A user by email (case-insensitive: emails are stored lower-case), or undefined. */
@@ -73,9 +84,15 @@ export async function findUserByEmail(db: Database, email: string) {
 	return db.query.users.findFirst({ where: eq(users.email, email.trim().toLowerCase()) });
 }
 
-/** An API token by id, or undefined. */
+/** An API token by id, or undefined (an OAuth grant signed in with a token checks it per request). */
 export async function findToken(db: Database, tokenId: string) {
-	return db.query.apiTokens.findFirst({ where: eq(apiTokens.id, tokenId) });
+	return preparedQuery(db, tokenById).execute({ tokenId });
+}
+
+function tokenById(db: Database) {
+	return db.query.apiTokens
+		.findFirst({ where: eq(apiTokens.id, sql.placeholder("tokenId")) })
+		.prepare();
 }
 
 /** True when `token` exists, belongs to `userId`, and is neither revoked nor expired at `now`. */
