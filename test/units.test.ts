@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { formActionSources } from "../src/auth/authorize-html";
+import { sha256Hex } from "../src/auth/credentials";
 import { readConfig } from "../src/config";
 import { isAllowedOrigin, isSameOrigin } from "../src/http/origin";
 import { withHeaders } from "../src/http/response-headers";
@@ -92,6 +93,17 @@ describe("configuration", () => {
 		expect(readConfig({ LOG_LEVEL: " debug " }).logLevel).toBe("debug");
 		expect(() => readConfig({ LOG_LEVEL: "verbose" })).toThrow(
 			/LOG_LEVEL must be one of debug, info, warn, error/,
+		);
+	});
+});
+
+describe("SHA-256 in hex", () => {
+	it("matches the FIPS 180-2 test vectors", async () => {
+		expect(await sha256Hex("abc")).toBe(
+			"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+		);
+		expect(await sha256Hex("")).toBe(
+			"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 		);
 	});
 });

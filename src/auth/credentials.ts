@@ -31,10 +31,17 @@ export function hashApiToken(token: string): Promise<string> {
 	return sha256Hex(token);
 }
 
+/** Every byte as two lower-case hex digits: an API token is hashed on every request it makes. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
+
 /** SHA-256 of a string's UTF-8 bytes, as lower-case hex. */
 export async function sha256Hex(value: string): Promise<string> {
-	const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value));
-	return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+	const digest = new Uint8Array(
+		await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value)),
+	);
+	let hex = "";
+	for (const byte of digest) hex += HEX_BYTES[byte];
+	return hex;
 }
 
 /** The stored form of a password. */
