@@ -4,6 +4,9 @@
  * request makes. Building a Drizzle query cost about 0.6 ms of CPU per
  * request (bench/README.md, "Where the time goes"); one `Database` lives per
  * D1 binding (`openDatabase`), so each query is built once per isolate.
+ * The batched inserts of the request log cannot be prepared this way (their
+ * row count varies per batch), so they cache their SQL per row count instead
+ * (`prepared-insert.ts`).
  */
 import type { Database } from "./database";
 
